@@ -1,0 +1,89 @@
+"""Kernel models: the append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civicgrid.core.scoping import ScopedQuerySet
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    VIEW = "view", _("View")
+    EXPORT = "export", _("Export")
+    UNMASK = "unmask", _("Unmask")
+    LOGIN = "login", _("Log in")
+    LOGIN_FAILED = "login_failed", _("Failed log-in")
+    LOGOUT = "logout", _("Log out")
+    IMPORT = "import", _("Import")
+    JOB = "job", _("Background job")
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    area_code_lookup = "area_code"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit log.
+
+    Rows are only ever inserted (``save`` refuses updates, ``delete`` refuses,
+    and on PostgreSQL a trigger rejects UPDATE/DELETE). Each row stores the
+    SHA-256 of its content and of the previous row, so editing or removing a
+    row in the database breaks the chain (``manage.py verify_audit_chain``).
+    """
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    # The area code the object belongs to: scopes who may read this entry.
+    area_code = models.CharField(_("area code"), max_length=15, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("audit events are append-only")
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the latest hash; locking it serialises appends."""
+
+    last_hash = models.CharField(max_length=64)
+    last_id = models.BigIntegerField(default=0)

@@ -1,0 +1,28 @@
+"""The capabilities a role can grant, declared in one place.
+
+A role (accounts.Role) is a named set of these codes; a user holds roles *in*
+areas, so every capability is checked against an area (see core.scoping).
+Later apps add their capabilities here, next to their neighbours, so an admin
+editing a role sees the whole list.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+CAPABILITIES: dict[str, object] = {
+    "areas.view": _("View areas, grids and the map"),
+    "areas.change": _("Edit areas and grid boundaries"),
+    "accounts.manage": _("Manage users and role assignments"),
+    "audit.view": _("View the audit log"),
+    "jobs.view": _("View background jobs"),
+    "personal.unmask": _("See unmasked ID numbers and phone numbers"),
+}
+
+
+def capability_choices() -> list[tuple[str, object]]:
+    return list(CAPABILITIES.items())
+
+
+def is_capability(code: str) -> bool:
+    return code in CAPABILITIES

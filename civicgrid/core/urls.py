@@ -1,0 +1,9 @@
+from django.urls import path
+
+from civicgrid.core import audit_views, views
+
+app_name = "core"
+urlpatterns = [
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from civicgrid.api import api
+from civicgrid.areas.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("", include("civicgrid.core.urls")),
+    path("accounts/", include("civicgrid.accounts.urls")),
+    path("areas/", include("civicgrid.areas.urls")),
+    path("api/v1/", api.urls),
+]
