@@ -1,8 +1,3 @@
-"""Test-wide setup: the TESTING switch must be set before settings load."""
-
-import os
-
-os.environ.setdefault("CIVICGRID_TESTING", "1")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+"""Shared pytest fixtures live in civicgrid/testing/fixtures.py."""
 
 pytest_plugins = ["civicgrid.testing.fixtures"]

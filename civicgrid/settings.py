@@ -86,7 +86,7 @@ WSGI_APPLICATION = "civicgrid.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "civicgrid" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -183,7 +183,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Language, time ----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
-LOCALE_PATHS = [BASE_DIR / "civicgrid" / "locale"]
+LOCALE_PATHS: list = []  # each app keeps its catalog in <app>/locale
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -13,7 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from civicgrid.accounts.models import ApiToken, User
 
-TOKEN_PREFIX = "cg_"
+TOKEN_PREFIX = "cg_"  # noqa: S105 - a visible prefix, not a secret
 
 
 def hash_token(token: str) -> str:

@@ -72,7 +72,7 @@ class RoleAssignmentQuerySet(ScopedQuerySet):
     area_code_lookup = "area__code"
 
     def active(self, at=None) -> RoleAssignmentQuerySet:  # type: ignore[no-untyped-def]
-        today = (at or timezone.localdate())
+        today = at or timezone.localdate()
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=today),
             Q(valid_until__isnull=True) | Q(valid_until__gte=today),

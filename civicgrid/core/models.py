@@ -87,3 +87,6 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     last_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.last_hash

@@ -47,8 +47,12 @@ def _area(code: str, name: str, level: str, parent: Area | None, boundary: dict 
         xs = [p[0] for p in boundary["coordinates"][0]]
         ys = [p[1] for p in boundary["coordinates"][0]]
         Area.objects.filter(pk=area.pk).update(
-            min_lon=min(xs), max_lon=max(xs), min_lat=min(ys), max_lat=max(ys),
-            center_lon=(min(xs) + max(xs)) / 2, center_lat=(min(ys) + max(ys)) / 2,
+            min_lon=min(xs),
+            max_lon=max(xs),
+            min_lat=min(ys),
+            max_lat=max(ys),
+            center_lon=(min(xs) + max(xs)) / 2,
+            center_lat=(min(ys) + max(ys)) / 2,
         )
         area.refresh_from_db()
     return area

@@ -5,39 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=15, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('level', models.CharField(choices=[('district', 'District'), ('subdistrict', 'Subdistrict'), ('community', 'Community'), ('grid', 'Grid')], db_index=True, max_length=12, verbose_name='level')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='boundary')),
-                ('min_lon', models.FloatField(blank=True, null=True)),
-                ('min_lat', models.FloatField(blank=True, null=True)),
-                ('max_lon', models.FloatField(blank=True, null=True)),
-                ('max_lat', models.FloatField(blank=True, null=True)),
-                ('center_lon', models.FloatField(blank=True, null=True)),
-                ('center_lat', models.FloatField(blank=True, null=True)),
-                ('map_feature', models.TextField(blank=True, editable=False)),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='areas.area', verbose_name='parent area')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=15, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("district", "District"),
+                            ("subdistrict", "Subdistrict"),
+                            ("community", "Community"),
+                            ("grid", "Grid"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                        verbose_name="level",
+                    ),
+                ),
+                ("boundary", models.JSONField(blank=True, null=True, verbose_name="boundary")),
+                ("min_lon", models.FloatField(blank=True, null=True)),
+                ("min_lat", models.FloatField(blank=True, null=True)),
+                ("max_lon", models.FloatField(blank=True, null=True)),
+                ("max_lat", models.FloatField(blank=True, null=True)),
+                ("center_lon", models.FloatField(blank=True, null=True)),
+                ("center_lat", models.FloatField(blank=True, null=True)),
+                ("map_feature", models.TextField(blank=True, editable=False)),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="areas.area",
+                        verbose_name="parent area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'area',
-                'verbose_name_plural': 'areas',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['parent', 'code'], name='areas_area_parent__bc6a19_idx'), models.Index(fields=['min_lon', 'max_lon', 'min_lat', 'max_lat'], name='area_bbox_idx')],
+                "verbose_name": "area",
+                "verbose_name_plural": "areas",
+                "ordering": ["code"],
+                "indexes": [
+                    models.Index(fields=["parent", "code"], name="areas_area_parent__bc6a19_idx"),
+                    models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="area_bbox_idx"),
+                ],
             },
         ),
     ]

@@ -1,0 +1,9 @@
+"""Settings for the test suite: the normal settings with CIVICGRID_TESTING on
+(in-process jobs, fast password hashing, static files found without collectstatic)."""
+
+import os
+
+os.environ["CIVICGRID_TESTING"] = "1"
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from civicgrid.settings import *  # noqa: F403
