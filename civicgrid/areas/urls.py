@@ -1,9 +1,11 @@
 from django.urls import path
 
-from civicgrid.areas import views
+from civicgrid.areas import map_views, views
 
 app_name = "areas"
 urlpatterns = [
+    # tree, area pages, editing (views.py)
     path("", views.area_tree, name="tree"),
-    path("map/", views.grid_map, name="map"),
+    # map (map_views.py)
+    path("map/", map_views.grid_map, name="map"),
 ]

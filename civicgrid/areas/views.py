@@ -16,8 +16,3 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def area_tree(request: HttpRequest) -> HttpResponse:
     return render(request, "areas/tree.html", {"nav_active": "areas"})
-
-
-@login_required
-def grid_map(request: HttpRequest) -> HttpResponse:
-    return render(request, "areas/map.html", {"nav_active": "map"})
