@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "civicgrid.core",
     "civicgrid.areas",
     "civicgrid.accounts",
+    "civicgrid.places",
+    "civicgrid.people",
     "civicgrid.demo",
 ]
 

@@ -17,6 +17,11 @@ CAPABILITIES: dict[str, object] = {
     "audit.view": _("View the audit log"),
     "jobs.view": _("View background jobs"),
     "personal.unmask": _("See unmasked ID numbers and phone numbers"),
+    "people.view": _("View the registry of people, dwellings and organizations"),
+    "people.change": _("Edit the registry"),
+    "people.sensitive": _("See sensitive key-group tags (community correction, drug use, mental illness…)"),
+    "people.import": _("Import registry ledgers from Excel"),
+    "people.export": _("Export registry lists to Excel"),
 }
 
 
