@@ -8,5 +8,7 @@ urlpatterns = [
     path("", include("civicgrid.core.urls")),
     path("accounts/", include("civicgrid.accounts.urls")),
     path("areas/", include("civicgrid.areas.urls")),
+    path("people/", include("civicgrid.people.urls")),
+    path("places/", include("civicgrid.places.urls")),
     path("api/v1/", api.urls),
 ]

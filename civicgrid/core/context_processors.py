@@ -4,10 +4,22 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
 
 from civicgrid.core.scoping import user_can
+
+
+# Registry entries of the sidebar: (key, label, url name, capability).
+REGISTRY_NAV = [
+    ("people", gettext_lazy("People"), "people:person_list", "people.view"),
+    ("households", gettext_lazy("Households"), "people:household_list", "people.view"),
+    ("places", gettext_lazy("Buildings and dwellings"), "places:dwelling_list", "people.view"),
+    ("organizations", gettext_lazy("Organizations"), "places:organization_list", "people.view"),
+    ("facilities", gettext_lazy("Facilities"), "places:facility_list", "people.view"),
+    ("imports", gettext_lazy("Excel imports"), "people:import_list", "people.import"),
+]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -21,6 +33,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("areas", _("Areas and grids"), reverse("areas:tree")),
             ("map", _("Grid map"), reverse("areas:map")),
         ]
+    for key, label, url_name, capability in REGISTRY_NAV:
+        if user_can(user, capability):
+            try:
+                items.append((key, label, reverse(url_name)))
+            except NoReverseMatch:  # a registry page not built yet
+                pass
     if user_can(user, "accounts.manage"):
         items.append(("users", _("Users and roles"), reverse("accounts:user_list")))
     if user_can(user, "audit.view"):
