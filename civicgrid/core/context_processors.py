@@ -1,15 +1,15 @@
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicgrid.core.scoping import user_can
-
 
 # Registry entries of the sidebar: (key, label, url name, capability).
 REGISTRY_NAV = [
@@ -35,10 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ]
     for key, label, url_name, capability in REGISTRY_NAV:
         if user_can(user, capability):
-            try:
+            with contextlib.suppress(NoReverseMatch):  # a registry page not built yet
                 items.append((key, label, reverse(url_name)))
-            except NoReverseMatch:  # a registry page not built yet
-                pass
     if user_can(user, "accounts.manage"):
         items.append(("users", _("Users and roles"), reverse("accounts:user_list")))
     if user_can(user, "audit.view"):
