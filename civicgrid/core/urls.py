@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
 ]

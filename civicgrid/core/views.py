@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+
+def ping(request: HttpRequest) -> HttpResponse:
+    """Liveness: answers without touching the database (also the benchmarks' no-database baseline)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
