@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "civicgrid.core.middleware.RequestContextMiddleware",
+    "civicgrid.core.security.IdleTimeoutMiddleware",
+    "civicgrid.core.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "civicgrid.urls"
@@ -174,6 +176,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = int(os.environ.get("CIVICGRID_SESSION_SECONDS", str(8 * 3600)))
+# Idle sessions end after this many minutes without a request (等保 2.0).
+IDLE_TIMEOUT_MINUTES = int(os.environ.get("CIVICGRID_IDLE_MINUTES", "30"))
+LOGIN_URL_PATH = "/accounts/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("CIVICGRID_SECURE_COOKIES", False)

@@ -32,7 +32,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", "Passw0rd!2026")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or "Passw0rd!2026")
+        if create:
+            obj.save(update_fields=["password"])
 
 
 def assign(user: User, role_code: str, area: Area) -> RoleAssignment:
