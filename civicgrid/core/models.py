@@ -90,3 +90,20 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class CalendarOverride(models.Model):
+    """A day whose working status differs from the chinese_calendar package:
+    next year's official schedule before the package has it, or a local exception."""
+
+    day = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.day} {'workday' if self.is_workday else 'day off'}"
