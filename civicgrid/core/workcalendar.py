@@ -108,7 +108,7 @@ def add_work_minutes(start: dt.datetime, minutes: float) -> dt.datetime:
     start = _local(start)
     left = dt.timedelta(minutes=minutes)
     day = start.date()
-    for _ in range(3660):  # ten years of days: a bound, never reached in practice
+    for _day_number in range(3660):  # ten years of days: a bound, never reached in practice
         for begin, end in _work_intervals(day, start.tzinfo):
             begin = max(begin, start)
             if begin >= end:
