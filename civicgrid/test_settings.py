@@ -7,3 +7,5 @@ os.environ["CIVICGRID_TESTING"] = "1"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from civicgrid.settings import *  # noqa: F403
+
+INSTALLED_APPS = [*INSTALLED_APPS, "civicgrid.testing"]  # noqa: F405
