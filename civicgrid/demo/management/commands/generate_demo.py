@@ -29,7 +29,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         result = generate_district(seed=seed, scale=scale)
         self.stdout.write(
-            f"已生成演示区 {result.district.name}：{len(result.subdistricts)} 个街道、{len(result.communities)} 个社区、"
+            f"已生成演示区 {result.district.name}：{len(result.subdistricts)} 个街道、"
+            f"{len(result.communities)} 个社区、"
             f"{len(result.grids)} 个网格、{result.users} 个工作人员账号（{time.monotonic() - started:.1f} 秒）。"
             f"演示账号密码：{DEMO_PASSWORD}"
         )
