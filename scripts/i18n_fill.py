@@ -20,11 +20,12 @@ pairs = dict(line.rstrip("\n").split("\t", 1) for line in sys.stdin if "\t" in l
 filled = 0
 for entry in po:
     if entry.msgid in pairs:
-        entry.msgstr = pairs[entry.msgid]
+        if entry.msgid_plural:  # Chinese has one plural form
+            entry.msgstr_plural = {0: pairs[entry.msgid]}
+        else:
+            entry.msgstr = pairs[entry.msgid]
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         filled += 1
-    elif entry.msgid_plural and entry.msgid in pairs:
-        entry.msgstr_plural = {0: pairs[entry.msgid]}
 po.save()
 print(f"{app}: filled {filled} of {len(pairs)} given")

@@ -111,3 +111,19 @@ def refresh_map_features(areas: Iterable[Area] | None = None) -> int:
     if changed:
         Area.objects.bulk_update(changed, ["map_feature"])
     return count
+
+
+def to_gcj02_feature(feature_text: str) -> str:
+    """A cached WGS84 feature converted to GCJ-02 for Amap/Tencent-style tiles (display only)."""
+    import prcoords
+
+    feature = json.loads(feature_text)
+
+    def convert(value: Any) -> Any:
+        if value and isinstance(value[0], (int, float)):
+            shifted = prcoords.wgs_gcj((value[1], value[0]), check_china=False)
+            return [round(shifted.lon, 6), round(shifted.lat, 6)]
+        return [convert(v) for v in value]
+
+    feature["geometry"]["coordinates"] = convert(feature["geometry"]["coordinates"])
+    return json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
