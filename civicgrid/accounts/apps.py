@@ -1,7 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "civicgrid.accounts"
     label = "accounts"
-    verbose_name = "账号与角色"
+    verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from civicgrid.accounts import signals  # noqa: F401 - connects the login audit receivers

@@ -1,86 +1,161 @@
-"""The grid map: Leaflet page, the GeoJSON of visible grids, the grid card."""
+"""The grid map: the Leaflet page, the GeoJSON of the visible grids, the grid card.
+
+The features endpoint joins the pre-serialised ``Area.map_feature`` texts
+instead of re-encoding geometry, so a 4,000-grid district answers in one
+query; an ETag lets the browser revalidate without downloading it again.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import Length
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from civicgrid.areas import selectors
 from civicgrid.areas.geometry import build_map_feature, community_colour, to_gcj02_feature
 from civicgrid.areas.models import Area, AreaLevel
-from civicgrid.areas.views import visible_area_or_404
 from civicgrid.core.scoping import scope_codes
+
+LEGEND_LIMIT = 40
+FEATURE_LEVELS = {"grid": AreaLevel.GRID, "community": AreaLevel.COMMUNITY}
+
+
+def _community_codes() -> list[str]:
+    """All community codes in order: the colour of a community is its index here (as in the cache)."""
+    return list(Area.objects.filter(level=AreaLevel.COMMUNITY).order_by("code").values_list("code", flat=True))
+
+
+def _legend(user: Any) -> list[dict[str, str]]:
+    """The communities whose grids the user sees, with their map colour."""
+    visible = Area.objects.visible_to(user)
+    # A grid worker cannot open the community itself, but its grids are coloured by it.
+    codes = {c[:12] for c in scope_codes(user) if len(c) >= 12}
+    communities = list(
+        (visible.filter(level=AreaLevel.COMMUNITY) | Area.objects.filter(code__in=codes, level=AreaLevel.COMMUNITY))
+        .order_by("code")
+        .values("code", "name")
+    )
+    ordered = _community_codes()
+    for community in communities:
+        community["colour"] = community_colour(community["code"], ordered)
+    return communities
 
 
 @login_required
+@require_GET
 def grid_map(request: HttpRequest) -> HttpResponse:
-    communities = list(
-        Area.objects.visible_to(request.user).filter(level=AreaLevel.COMMUNITY).order_by("code").values("code", "name")
-    )
-    if not communities:  # a grid worker: the communities of their grids, for the legend
-        codes = {c[:12] for c in scope_codes(request.user) if len(c) == 15}
-        communities = list(Area.objects.filter(code__in=codes).order_by("code").values("code", "name"))
-    all_codes = list(Area.objects.filter(level=AreaLevel.COMMUNITY).order_by("code").values_list("code", flat=True))
-    for community in communities:
-        community["colour"] = community_colour(community["code"], all_codes)
+    legend = _legend(request.user)
     context = {
         "nav_active": "map",
-        "legend": communities[:40],
-        "legend_more": max(len(communities) - 40, 0),
+        "legend": legend[:LEGEND_LIMIT],
+        "legend_more": max(len(legend) - LEGEND_LIMIT, 0),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
     return render(request, "areas/map.html", context)
 
 
+def _bad_request(message: str) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
+
+
+def _etag(user: Any, stamp: dict[str, Any], *parts: str) -> str:
+    """Changes when a visible area is added, removed, edited or re-cached, or the user's scope changes.
+
+    The summed feature length catches a cache rebuilt by the job, which does
+    not touch ``updated_at``.
+    """
+    key = "|".join(
+        [
+            str(stamp["n"]),
+            str(stamp["latest"]),
+            str(stamp["size"] or 0),
+            ",".join(scope_codes(user)),
+            settings.MAP_TILE_CRS,
+            *parts,
+        ]
+    )
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
 @login_required
+@require_GET
 def map_features(request: HttpRequest) -> HttpResponse:
-    """A FeatureCollection of the visible grids, joined from cached feature text."""
-    areas = Area.objects.visible_to(request.user).filter(level=AreaLevel.GRID, is_active=True)
+    """A GeoJSON FeatureCollection of the visible grids (or communities with ``?level=community``)."""
+    level = request.GET.get("level", "").strip() or "grid"
+    if level not in FEATURE_LEVELS:
+        return _bad_request(_('Unknown level "%(level)s": use "grid" or "community".') % {"level": level})
     community = request.GET.get("community", "").strip()
+    if community and not (community.isdigit() and len(community) <= 12):
+        return _bad_request(
+            _('"%(code)s" is not a community code: give the 12-digit code, for example 320508001001.')
+            % {"code": community}
+        )
+
+    areas = Area.objects.visible_to(request.user).filter(level=FEATURE_LEVELS[level], is_active=True)
     if community:
         areas = areas.filter(code__startswith=community)
-    stamp = areas.aggregate(n=Count("id"), latest=Max("updated_at"))
-    etag = '"{}"'.format(
-        hashlib.sha256(
-            f"{stamp['n']}|{stamp['latest']}|{'|'.join(scope_codes(request.user))}|{community}|"
-            f"{settings.MAP_TILE_CRS}".encode()
-        ).hexdigest()[:32]
-    )
-    if request.headers.get("If-None-Match") == etag:
-        return HttpResponseNotModified(headers={"ETag": etag})
-    pieces = []
-    community_codes: list[str] | None = None
-    for area in areas.order_by("code").only("id", "code", "name", "level", "boundary", "map_feature").iterator(2000):
-        feature = area.map_feature
-        if not feature and area.boundary:
-            if community_codes is None:
-                community_codes = list(
-                    Area.objects.filter(level=AreaLevel.COMMUNITY).order_by("code").values_list("code", flat=True)
-                )
-            feature = build_map_feature(area, community_colour(area.code[:12], community_codes))
-        if feature:
-            pieces.append(to_gcj02_feature(feature) if settings.MAP_TILE_CRS == "gcj02" else feature)
+    stamp = areas.aggregate(n=Count("id"), latest=Max("updated_at"), size=Sum(Length("map_feature")))
+    etag = _etag(request.user, stamp, level, community)
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        return HttpResponseNotModified(headers=headers)
+
+    rows = list(areas.order_by("code").values_list("code", "map_feature"))
+    if any(not text for _code, text in rows):  # not cached yet: build those on the fly, in one more query
+        ordered = _community_codes()
+        built = {
+            area.code: build_map_feature(area, community_colour(area.code[:12], ordered))
+            for area in areas.filter(map_feature="").exclude(boundary=None).only("id", "code", "name", "level", "boundary")
+        }
+        rows = [(code, text or built.get(code, "")) for code, text in rows]
+    pieces = [text for _code, text in rows if text]
+    if settings.MAP_TILE_CRS == "gcj02":  # display-only shift for GCJ-02 tiles; stored data stays WGS84
+        pieces = [to_gcj02_feature(text) for text in pieces]
     body = '{"type":"FeatureCollection","features":[' + ",".join(pieces) + "]}"
-    response = HttpResponse(body, content_type="application/geo+json")
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return HttpResponse(body, content_type="application/geo+json; charset=utf-8", headers=headers)
+
+
+def grid_card_counts(area: Area) -> list[tuple[str, int]]:
+    """Headline counts on the card, as (label, number).
+
+    Empty for now: the registry, case and patrol modules add theirs here
+    (people, dwellings, open cases…) as they arrive.
+    """
+    return []
+
+
+def _detail_url(code: str) -> str:
+    try:
+        return reverse("areas:detail", args=[code])
+    except NoReverseMatch:
+        return f"/areas/{code}/"
 
 
 @login_required
+@require_GET
 def grid_card(request: HttpRequest, code: str) -> HttpResponse:
-    area = visible_area_or_404(request.user, code)
+    """The small HTML card shown in the map popup; 404 outside the user's areas."""
+    area = Area.objects.visible_to(request.user).filter(code=code).first()
+    if area is None:
+        raise Http404(_("No such area, or it is outside your areas."))
     ancestors = {a.level: a for a in area.ancestors()}
     context = {
         "area": area,
         "community": ancestors.get(AreaLevel.COMMUNITY),
         "subdistrict": ancestors.get(AreaLevel.SUBDISTRICT),
         "responsibles": selectors.responsibles_of([area]).get(area.pk, []),
+        "counts": grid_card_counts(area),
+        "detail_url": _detail_url(area.code),
     }
-    return render(request, "areas/_grid_card.html", context)
+    return render(request, "areas/grid_card.html", context)
