@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "civicgrid.accounts",
     "civicgrid.places",
     "civicgrid.people",
+    "civicgrid.cases",
     "civicgrid.demo",
 ]
 

@@ -22,6 +22,14 @@ CAPABILITIES: dict[str, object] = {
     "people.sensitive": _("See sensitive key-group tags (community correction, drug use, mental illness…)"),
     "people.import": _("Import registry ledgers from Excel"),
     "people.export": _("Export registry lists to Excel"),
+    "cases.view": _("View cases"),
+    "cases.report": _("Report problems as a grid worker"),
+    "cases.accept": _("Accept, reject and merge reports"),
+    "cases.dispatch": _("Dispatch cases"),
+    "cases.handle": _("Handle dispatched cases"),
+    "cases.verify": _("Verify reports and check handled cases on site"),
+    "cases.approve": _("Approve suspensions and extensions"),
+    "cases.supervise": _("Put cases under supervision (督办)"),
 }
 
 

@@ -82,6 +82,9 @@ def test_stale_version_is_a_conflict_and_changes_nothing(district, ticket):
 
 def test_available_lists_only_what_the_user_may_do(district, ticket):
     assert [t.name for t in available(TICKETS, ticket, district.worker_a1)] == ["accept"]
+    ticket.state = "closed"
+    assert available(TICKETS, ticket, district.worker_a1) == []  # reopen needs areas.change
+    assert [t.name for t in available(TICKETS, ticket, district.admin)] == ["reopen"]
     assert available(TICKETS, ticket, district.worker_b1) == []
 
 
