@@ -75,7 +75,7 @@ CASES = Workflow(
             S.MERGED,
             "cases.accept",
             guard=_needs_target,
-        ),  # fmt: skip
+        ),
         Transition("dispatch", _("Dispatch"), (S.ACCEPTED,), S.DISPATCHED, "cases.dispatch", guard=_needs_handler),
         Transition("return", _("Return with reason"), (S.DISPATCHED,), S.ACCEPTED, "cases.handle", True),
         Transition("handle", _("Report as handled"), (S.DISPATCHED,), S.HANDLED, "cases.handle", True),
