@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "civicgrid.accounts",
     "civicgrid.places",
     "civicgrid.people",
+    "civicgrid.imports",
     "civicgrid.cases",
     "civicgrid.demo",
 ]
@@ -222,6 +223,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 # "https://tiles.example.gov.cn/{z}/{x}/{y}.png". Empty: plain background.
 MAP_TILE_URL = os.environ.get("CIVICGRID_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("CIVICGRID_MAP_TILE_ATTRIBUTION", "")
+# Values of {s} in the tile URL (天地图: "01234567").
+MAP_TILE_SUBDOMAINS = os.environ.get("CIVICGRID_MAP_TILE_SUBDOMAINS", "abc")
 # Coordinate system the tiles expect: "wgs84" (天地图, self-hosted) or "gcj02".
 MAP_TILE_CRS = os.environ.get("CIVICGRID_MAP_TILE_CRS", "wgs84")
 # Sibling grids may overlap by digitising slivers up to this many square metres.

@@ -10,5 +10,6 @@ urlpatterns = [
     path("areas/", include("civicgrid.areas.urls")),
     path("people/", include("civicgrid.people.urls")),
     path("places/", include("civicgrid.places.urls")),
+    path("cases/", include("civicgrid.cases.urls")),
     path("api/v1/", api.urls),
 ]

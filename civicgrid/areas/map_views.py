@@ -61,6 +61,8 @@ def grid_map(request: HttpRequest) -> HttpResponse:
         "legend_more": max(len(legend) - LEGEND_LIMIT, 0),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        # 天地图 serves t0…t7: set MAP_TILE_SUBDOMAINS = "01234567" for it.
+        "tile_subdomains": getattr(settings, "MAP_TILE_SUBDOMAINS", "abc"),
     }
     return render(request, "areas/map.html", context)
 
@@ -111,15 +113,14 @@ def map_features(request: HttpRequest) -> HttpResponse:
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         return HttpResponseNotModified(headers=headers)
 
-    rows = list(areas.order_by("code").values_list("code", "map_feature"))
-    if any(not text for _code, text in rows):  # not cached yet: build those on the fly, in one more query
+    pieces = list(areas.order_by("code").values_list("map_feature", flat=True))
+    if "" in pieces:  # not cached yet: build those on the fly, in one more query
         ordered = _community_codes()
-        built = {
-            area.code: build_map_feature(area, community_colour(area.code[:12], ordered))
-            for area in areas.filter(map_feature="").exclude(boundary=None).only("id", "code", "name", "level", "boundary")
-        }
-        rows = [(code, text or built.get(code, "")) for code, text in rows]
-    pieces = [text for _code, text in rows if text]
+        uncached = areas.filter(map_feature="").exclude(boundary=None).order_by("code")
+        pieces = [text for text in pieces if text] + [
+            build_map_feature(area, community_colour(area.code[:12], ordered))
+            for area in uncached.only("id", "code", "name", "level", "boundary")
+        ]
     if settings.MAP_TILE_CRS == "gcj02":  # display-only shift for GCJ-02 tiles; stored data stays WGS84
         pieces = [to_gcj02_feature(text) for text in pieces]
     body = '{"type":"FeatureCollection","features":[' + ",".join(pieces) + "]}"

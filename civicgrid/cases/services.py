@@ -125,7 +125,14 @@ def default_handler(case: Case) -> dict[str, Any]:
 
 
 def transition(
-    *, case: Case, name: str, by: Any, comment: str = "", idempotency_key: str = "", **data: Any
+    *,
+    case: Case,
+    name: str,
+    by: Any,
+    comment: str = "",
+    idempotency_key: str = "",
+    expected_version: int | None = None,
+    **data: Any,
 ) -> TransitionLog:
     """Fire a case transition and apply its side effects (assignment, merge, counters)."""
     by_resident = bool(data.pop("_resident", False))
@@ -144,6 +151,7 @@ def transition(
             comment=comment,
             data={k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()},
             idempotency_key=idempotency_key,
+            expected_version=expected_version,
             check_permission=not by_resident,
         )
         updates: dict[str, Any] = {}

@@ -1,5 +1,6 @@
 // The grid map (#grid-map) and the small outline map of an area page (#area-map).
-// Coordinates arrive as GeoJSON lon/lat; Leaflet draws them as SVG paths.
+// Coordinates arrive as GeoJSON lon/lat; Leaflet draws each polygon as an SVG
+// path (default renderer), coloured by the feature's community colour.
 (function () {
   "use strict";
 
@@ -7,9 +8,13 @@
     var map = L.map(el, { zoomControl: true, attributionControl: true, preferCanvas: false });
     var tiles = el.dataset.tileUrl;
     if (tiles) {
-      L.tileLayer(tiles, { maxZoom: 19, attribution: el.dataset.tileAttribution || "" }).addTo(map);
+      L.tileLayer(tiles, {
+        maxZoom: 19,
+        subdomains: el.dataset.tileSubdomains || "abc",
+        attribution: el.dataset.tileAttribution || "",
+      }).addTo(map);
     } else {
-      el.classList.add("map-plain");
+      el.classList.add("map-plain");  // no tile server configured: plain background
     }
     return map;
   }
@@ -20,18 +25,51 @@
     });
   }
 
-  function gridMap(el) {
-    var map = baseMap(el);
-    map.setView([31.3, 120.6], 12);
+  function statusControl(map, text) {
     var status = L.control({ position: "bottomleft" });
     status.onAdd = function () {
       var div = L.DomUtil.create("div", "map-status");
-      div.textContent = el.dataset.loading;
+      div.textContent = text;
       return div;
     };
     status.addTo(map);
-    fetch(el.dataset.featuresUrl, { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
+    return status;
+  }
+
+  function popupWidth(el) {
+    return Math.max(200, Math.min(320, el.clientWidth - 48));
+  }
+
+  function openCard(el, map, feature, latlng) {
+    var url = el.dataset.cardUrl.replace("CODE", encodeURIComponent(feature.properties.code));
+    // Keep the card clear of the zoom buttons in the top-left corner (they sit above popups).
+    var popup = L.popup({ maxWidth: popupWidth(el), autoPanPaddingTopLeft: [12, 90], autoPanPaddingBottomRight: [12, 12] })
+      .setLatLng(latlng)
+      .setContent(el.dataset.loading)
+      .openOn(map);
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) {
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.text();
+      })
+      .then(function (html) { popup.setContent(html); })
+      .catch(function () {
+        var p = document.createElement("p");
+        p.className = "map-error";
+        p.textContent = el.dataset.cardFailed;
+        popup.setContent(p);
+      });
+  }
+
+  function gridMap(el) {
+    var map = baseMap(el);
+    map.setView([31.3, 120.6], 12);
+    var status = statusControl(map, el.dataset.loading);
+    fetch(el.dataset.featuresUrl, { credentials: "same-origin", headers: { "Accept": "application/geo+json" } })
+      .then(function (r) {
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.json();
+      })
       .then(function (data) {
         var layer = L.geoJSON(data, {
           style: function (f) {
@@ -39,13 +77,7 @@
           },
           onEachFeature: function (f, shape) {
             shape.bindTooltip(f.properties.name, { sticky: true });
-            shape.on("click", function (e) {
-              var url = el.dataset.cardUrl.replace("CODE", encodeURIComponent(f.properties.code));
-              var popup = L.popup({ maxWidth: 300 }).setLatLng(e.latlng).setContent(el.dataset.loading).openOn(map);
-              fetch(url, { credentials: "same-origin" })
-                .then(function (r) { return r.text(); })
-                .then(function (html) { popup.setContent(html); });
-            });
+            shape.on("click", function (e) { openCard(el, map, f, e.latlng); });
           },
         }).addTo(map);
         var count = data.features.length;
@@ -53,6 +85,11 @@
         el.dataset.gridCount = String(count);
         if (count) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
         el.classList.add("map-ready");
+      })
+      .catch(function () {
+        status.getContainer().textContent = el.dataset.failed;
+        status.getContainer().classList.add("map-error");
+        el.classList.add("map-failed");
       });
   }
 

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicgrid.cases.models import CaseCategory, Rating
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CaseCategory) -> str:
+        return str(obj)
+
+
+class _LocationMixin(forms.Form):
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False)
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False)
+    address = forms.CharField(label=_("Where (address or landmark)"), max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("lon") is None or data.get("lat") is None:
+            raise forms.ValidationError(
+                _("The location is missing: allow the phone to use GPS, or tap the map to place a pin.")
+            )
+        return data
+
+
+class CaseReportForm(_LocationMixin):
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=CaseCategory.objects.filter(parent__isnull=False, is_active=True),
+        empty_label=_("— choose —"),
+    )  # fmt: skip
+    title = forms.CharField(label=_("What is the problem"), max_length=100)
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    self_handled = forms.BooleanField(label=_("I fixed it on the spot (自行处置)"), required=False)
+    handled_note = forms.CharField(label=_("How it was fixed"), required=False, max_length=500)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("self_handled") and not (data.get("handled_note") or "").strip():
+            self.add_error("handled_note", _("Say briefly how the problem was fixed."))
+        return data
+
+
+class PublicReportForm(_LocationMixin):
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=CaseCategory.objects.filter(parent__isnull=False, is_active=True, is_public=True),
+        empty_label=_("— choose —"),
+    )  # fmt: skip
+    title = forms.CharField(label=_("What is the problem"), max_length=100)
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Mobile phone (optional, for follow-up)"), max_length=20, required=False)
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    merge_into = forms.CharField(label=_("Merge into (tracking code)"), required=False, max_length=12)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(label=_("How satisfied are you?"), choices=Rating.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from civicgrid.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("new/", views.case_report, name="report"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/do/<slug:name>/", views.case_transition, name="transition"),
+    path("public/report/", views.public_report, name="public_report"),
+    path("public/track/", views.public_lookup, name="public_lookup"),
+    path("public/track/<str:code>/", views.public_track, name="public_track"),
+]

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicgrid.cases import selectors, services
+from civicgrid.cases.forms import CaseReportForm, PublicReportForm, RatingForm, TransitionForm
+from civicgrid.cases.models import Case, CaseCategory, CaseSource
+from civicgrid.cases.workflow import CASES, OPEN_STATES, S
+from civicgrid.core.scoping import user_can
+from civicgrid.core.workflow import WorkflowError, available, history
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, "cases.view"):
+        raise PermissionDenied
+    tab = request.GET.get("tab", "open")
+    if tab not in selectors.TABS:
+        tab = "open"
+    cases = selectors.inbox(request.user, tab=tab, filters=request.GET.dict())
+    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(c, selectors.deadline_status(c, now), CASES.state_label(c.state)) for c in page]
+    context = {
+        "page": page,
+        "rows": rows,
+        "tab": tab,
+        "tabs": [
+            (key, CASES.state_label(states[0]) if len(states) == 1 else None) for key, states in selectors.TABS.items()
+        ],
+        "counts": selectors.tab_counts(request.user),
+        "categories": CaseCategory.objects.filter(parent__isnull=True, is_active=True),
+        "filters": request.GET,
+        "can_report": user_can(request.user, "cases.report"),
+        "nav_active": "cases",
+    }
+    return render(request, "cases/inbox.html", context)
+
+
+@login_required
+def case_report(request: HttpRequest) -> HttpResponse:
+    """A grid worker reports a problem in a few taps (phone-first)."""
+    if not user_can(request.user, "cases.report"):
+        raise PermissionDenied
+    form = CaseReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.report_case(
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                source=CaseSource.GRID_WORKER,
+                by=request.user,
+                lon=data["lon"],
+                lat=data["lat"],
+                address=data["address"],
+            )
+            if data["self_handled"]:
+                services.transition(case=case, name="self_handle", by=request.user, comment=data["handled_note"])
+        except (ValidationError, WorkflowError) as err:
+            form.add_error(None, err if isinstance(err, ValidationError) else str(err))
+        else:
+            messages.success(request, _("Reported. Tracking code: %(code)s") % {"code": case.tracking_code})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/report.html", {"form": form, "nav_active": "cases"})
+
+
+def _visible_case_or_404(request: HttpRequest, pk: int) -> Case:
+    case = (
+        Case.objects.visible_to(request.user, "cases.view")
+        .select_related("category", "area", "handler_area", "handler_user", "merged_into")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404(_("No such case, or it is outside your areas."))
+    return case
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _visible_case_or_404(request, pk)
+    actions = available(CASES, case, request.user)
+    context = {
+        "case": case,
+        "state_label": CASES.state_label(case.state),
+        "deadline": selectors.deadline_status(case),
+        "timeline": [(log, CASES.by_name.get(log.transition)) for log in history(case)],
+        "actions": actions,
+        "form": TransitionForm(initial={"version": case.version, "key": secrets.token_urlsafe(16)}),
+        "similar": services.similar_open_cases(case) if case.state in OPEN_STATES else [],
+        "nav_active": "cases",
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@require_POST
+@login_required
+def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    case = _visible_case_or_404(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete. Reload the page and try again."))
+        return redirect("cases:detail", pk=case.pk)
+    data = {}
+    if name == "merge":
+        target = (
+            Case.objects.visible_to(request.user, "cases.view")
+            .filter(tracking_code=form.cleaned_data["merge_into"].strip().upper())
+            .first()
+        )
+        if target is None:
+            messages.error(request, _("Enter the tracking code of a case you can see to merge into."))
+            return redirect("cases:detail", pk=case.pk)
+        data["into"] = target
+    try:
+        services.transition(
+            case=case,
+            name=name,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            idempotency_key=form.cleaned_data["key"],
+            expected_version=form.cleaned_data["version"],
+            **data,
+        )
+    except WorkflowError as err:
+        messages.error(request, str(err))
+    else:
+        label = CASES.by_name[name].label if name in CASES.by_name else name
+        messages.success(request, _("Done: %(action)s.") % {"action": label})
+    return redirect("cases:detail", pk=case.pk)
+
+
+# --- residents: no login, a tracking code ------------------------------------------------
+
+
+def public_report(request: HttpRequest) -> HttpResponse:
+    form = PublicReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.report_case(
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                source=CaseSource.RESIDENT,
+                lon=data["lon"],
+                lat=data["lat"],
+                address=data["address"],
+                reporter_name=data["name"],
+                reporter_phone=data["phone"],
+            )
+        except ValidationError as err:
+            form.add_error(None, err)
+        else:
+            return redirect("cases:public_track", code=case.tracking_code)
+    return render(request, "cases/public_report.html", {"form": form})
+
+
+def public_track(request: HttpRequest, code: str) -> HttpResponse:
+    case = Case.objects.select_related("category").filter(tracking_code=code.strip().upper()).first()
+    if case is None:
+        raise Http404(_("No case has this tracking code."))
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_case(tracking_code=case.tracking_code, **form.cleaned_data)
+        except (ValidationError, WorkflowError) as err:
+            messages.error(request, " ".join(getattr(err, "messages", [str(err)])))
+        else:
+            messages.success(request, _("Thank you for your rating."))
+        return redirect("cases:public_track", code=case.tracking_code)
+    steps = [(log.at, CASES.state_label(log.to_state)) for log in history(case)]
+    context = {"case": case, "state_label": CASES.state_label(case.state), "steps": steps, "form": form,
+               "can_rate": case.state == S.CLOSED and not case.rating}  # fmt: skip
+    return render(request, "cases/public_track.html", context)
+
+
+def public_lookup(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "").strip()
+    if code:
+        return redirect("cases:public_track", code=code)
+    return render(request, "cases/public_lookup.html")
