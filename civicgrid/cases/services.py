@@ -173,7 +173,39 @@ def transition(
             Case.objects.filter(pk=case.pk).update(**updates)
             for key, value in updates.items():
                 setattr(case, key, value)
+        _notify_after(case, name, log, data)
     return log
+
+
+def _reporter_targets(case: Case) -> dict[str, Any]:
+    phones = [pd.decrypt(case.reporter_phone_enc, context=PHONE_CONTEXT)] if case.reporter_phone_enc else []
+    return {"users": [case.reporter] if case.reporter_id else [], "phones": phones}
+
+
+def _notify_after(case: Case, name: str, log: TransitionLog, data: dict[str, Any]) -> None:
+    """Tell whoever the step concerns: handlers, on-site checkers, reporters."""
+    from civicgrid.core.notifications import notify
+    from civicgrid.core.scoping import holders_of
+
+    due = timezone.localtime(case.state_due_at).strftime("%m-%d %H:%M") if case.state_due_at else "—"
+    context = {"code": case.tracking_code, "title": case.title, "due": due, "reason": log.comment}
+    common = {"context": context, "key": f"case:{case.pk}:{log.pk}", "link": f"/cases/{case.pk}/",
+              "area_code": case.area.code}  # fmt: skip
+    if name == "dispatch":
+        users = [case.handler_user] if case.handler_user_id else []
+        if case.handler_area_id:
+            users += holders_of("cases.handle", case.handler_area)
+        notify(template="case_dispatched", users=users, **common)
+    elif name in ("handle", "send_to_verify"):
+        notify(template="case_verify", users=holders_of("cases.verify", case.area), **common)
+    elif name in ("close", "self_handle"):
+        notify(template="case_closed", **_reporter_targets(case), **common)
+    elif name == "merge":
+        target = data["into"]
+        context["target"] = target.tracking_code if isinstance(target, Case) else target
+        notify(template="case_merged", **_reporter_targets(case), **common)
+    elif name == "reopen" and case.handler_area_id:
+        notify(template="case_reopened", users=holders_of("cases.handle", case.handler_area), **common)
 
 
 @transaction.atomic

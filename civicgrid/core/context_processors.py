@@ -42,4 +42,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("users", _("Users and roles"), reverse("accounts:user_list")))
     if user_can(user, "audit.view"):
         items.append(("audit", _("Audit log"), reverse("core:audit_log")))
-    return {"nav_items": items, "product_name": _("CivicGrid"), "debug": settings.DEBUG}
+    from civicgrid.core.notifications import unread_count
+
+    return {
+        "nav_items": items,
+        "product_name": _("CivicGrid"),
+        "debug": settings.DEBUG,
+        "unread_messages": unread_count(user),
+    }

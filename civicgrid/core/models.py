@@ -141,3 +141,71 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow}#{self.object_id} {self.from_state}→{self.to_state}"
+
+
+class MessageChannel(models.TextChoices):
+    IN_APP = "inapp", _("In-app")
+    SMS = "sms", _("SMS")
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    OPTED_OUT = "opted_out", _("Not sent: opted out")
+
+
+class Message(models.Model):
+    """One notification to one recipient on one channel, with its delivery log."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=MessageChannel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="messages",
+    )  # fmt: skip
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
+    template = models.CharField(_("template"), max_length=50)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    link = models.CharField(max_length=300, blank=True)
+    area_code = models.CharField(max_length=15, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    # The same event never produces the same message twice (retries, double clicks).
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["recipient", "channel", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class OptOut(models.Model):
+    """A recipient who does not want a kind of message on a channel (in-app work items cannot be refused)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    phone_hash = models.CharField(max_length=40, blank=True, db_index=True)
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices)
+    template = models.CharField(max_length=50, blank=True, help_text="empty: every template")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.template or '*'}"

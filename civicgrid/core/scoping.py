@@ -110,3 +110,12 @@ class ScopedQuerySet(models.QuerySet):
         if not codes:
             return self.none()
         return self.filter(code_q(codes, self.area_code_lookup))
+
+
+def holders_of(capability: str, area: Any) -> list[Any]:
+    """Active users holding ``capability`` through a role assigned exactly in ``area``
+    (who to notify about work there). Filtered in Python: JSON containment differs by database."""
+    from civicgrid.accounts.models import RoleAssignment
+
+    rows = RoleAssignment.objects.active().filter(area=area).select_related("user", "role")
+    return list({r.user_id: r.user for r in rows if capability in r.role.capabilities}.values())

@@ -8,4 +8,5 @@ urlpatterns = [
     path("audit/verify/", audit_views.audit_verify, name="audit_verify"),
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
+    path("messages/", views.message_inbox, name="messages"),
 ]

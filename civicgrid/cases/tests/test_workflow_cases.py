@@ -101,3 +101,21 @@ def test_hotline_import_keeps_original_number_once(district, garbage):
     with pytest.raises(ValidationError, match="GD2026112400001"):
         report_case(category=garbage, title="12345转办", source=CaseSource.HOTLINE, lon=120.605, lat=31.285,
                     external_id="GD2026112400001")  # fmt: skip
+
+
+def test_dispatch_tells_the_handlers_and_closing_tells_the_reporter(district, garbage, settings):
+    from civicgrid.core.models import Message
+    from civicgrid.core.notifications import OutboxSmsBackend
+
+    settings.SMS_BACKEND = "outbox"
+    OutboxSmsBackend.outbox.clear()
+    case = report_case(category=garbage, title="垃圾", source=CaseSource.RESIDENT, lon=120.605, lat=31.285,
+                       reporter_phone="13812345678")  # fmt: skip
+    transition(case=case, name="accept", by=district.community_a)
+    transition(case=case, name="dispatch", by=district.community_a)
+    assert Message.objects.filter(recipient=district.community_a, template="case_dispatched").exists()
+    transition(case=case, name="handle", by=district.community_a, comment="已清运")
+    assert Message.objects.filter(recipient=district.worker_a1, template="case_verify").exists()
+    transition(case=case, name="close", by=district.worker_a1)
+    sms = Message.objects.get(template="case_closed", channel="sms")
+    assert sms.phone_masked == "138****5678"
