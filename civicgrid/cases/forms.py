@@ -67,3 +67,10 @@ class RatingForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class SuperviseForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Supervision deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    comment = forms.CharField(label=_("Instructions"), required=False, max_length=500)

@@ -118,6 +118,7 @@ class Case(WorkflowFields):
     )
     self_handled = models.BooleanField(_("handled on the spot"), default=False)
     escalation_level = models.PositiveSmallIntegerField(_("escalations"), default=0)
+    escalated_at = models.DateTimeField(_("last escalated at"), null=True, blank=True)
     supervised = models.BooleanField(_("under supervision (督办)"), default=False, db_index=True)
     supervision_deadline = models.DateTimeField(_("supervision deadline"), null=True, blank=True)
     reworks = models.PositiveSmallIntegerField(_("reworks"), default=0)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F as models_F
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -248,3 +249,73 @@ def similar_open_cases(case: Case, *, radius_m: float = 300, days: int = 30, lim
         .select_related("category")
         .order_by("-created_at")[:limit]
     )
+
+
+ESCALATION_LEVELS = [AreaLevel.COMMUNITY, AreaLevel.SUBDISTRICT, AreaLevel.DISTRICT]
+
+
+def escalate_overdue_cases(now: Any = None) -> int:
+    """Overdue cases go one level up (grid → community → subdistrict → district),
+    once per state they are overdue in; the new level is told. Returns how many moved."""
+    from civicgrid.core.notifications import notify
+    from civicgrid.core.scoping import holders_of
+
+    now = now or timezone.now()
+    overdue = (
+        Case.objects.filter(state__in=OPEN_STATES, state_due_at__lt=now)
+        .exclude(state=S.SUSPENDED)
+        .filter(Q(escalated_at__isnull=True) | Q(escalated_at__lt=models_F("state_entered_at")))
+        .select_related("area")
+    )
+    moved = 0
+    for case in overdue.iterator(500):
+        if case.escalation_level >= len(ESCALATION_LEVELS):
+            continue
+        level = ESCALATION_LEVELS[case.escalation_level]
+        target = next((a for a in case.area.ancestors() if a.level == level), None)
+        if target is None:
+            continue
+        with transaction.atomic():
+            changed = Case.objects.filter(pk=case.pk, version=case.version).update(
+                escalation_level=case.escalation_level + 1, escalated_at=now
+            )
+            if not changed:
+                continue  # someone acted on it meanwhile
+            audit.record(action="update", object_type="case", object_id=case.pk, object_repr=str(case),
+                         area_code=case.area.code, reason="overdue",
+                         changes={"escalation_level": [case.escalation_level, case.escalation_level + 1],
+                                  "escalated_to": [None, target.code]})  # fmt: skip
+            notify(template="case_overdue", users=holders_of("cases.dispatch", target),
+                   context={"code": case.tracking_code, "title": case.title, "area": target.name},
+                   key=f"case:{case.pk}:escalate:{case.escalation_level + 1}:{case.state_entered_at:%s}",
+                   link=f"/cases/{case.pk}/", area_code=case.area.code)  # fmt: skip
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def supervise_case(*, case: Case, by: Any, deadline: Any, comment: str = "") -> Case:
+    """督办: put a case under supervision with a deadline; its handlers are told."""
+    from civicgrid.core.notifications import notify
+    from civicgrid.core.scoping import holders_of
+
+    if not user_can(by, "cases.supervise", case.area):
+        raise ValidationError(_("You do not have permission to supervise this case."))
+    if case.state not in OPEN_STATES:
+        raise ValidationError(_("Only open cases can be put under supervision."))
+    if deadline <= timezone.now():
+        raise ValidationError(_("The supervision deadline must be in the future."))
+    Case.objects.filter(pk=case.pk).update(supervised=True, supervision_deadline=deadline)
+    case.supervised, case.supervision_deadline = True, deadline
+    audit.record(action="update", object_type="case", object_id=case.pk, object_repr=str(case),
+                 area_code=case.area.code, reason=comment, actor=by,
+                 changes={"supervised": [False, True], "supervision_deadline": [None, deadline]})  # fmt: skip
+    users = [case.handler_user] if case.handler_user_id else []
+    if case.handler_area_id:
+        users += holders_of("cases.handle", case.handler_area)
+    notify(template="case_supervised", users=users,
+           context={"code": case.tracking_code, "title": case.title,
+                    "due": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+           key=f"case:{case.pk}:supervise:{deadline:%s}", link=f"/cases/{case.pk}/",
+           area_code=case.area.code)  # fmt: skip
+    return case

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicgrid.cases import selectors, services
-from civicgrid.cases.forms import CaseReportForm, PublicReportForm, RatingForm, TransitionForm
+from civicgrid.cases.forms import CaseReportForm, PublicReportForm, RatingForm, SuperviseForm, TransitionForm
 from civicgrid.cases.models import Case, CaseCategory, CaseSource
 from civicgrid.cases.workflow import CASES, OPEN_STATES, S
 from civicgrid.core.scoping import user_can
@@ -100,6 +100,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions,
         "form": TransitionForm(initial={"version": case.version, "key": secrets.token_urlsafe(16)}),
         "similar": services.similar_open_cases(case) if case.state in OPEN_STATES else [],
+        "supervise_form": SuperviseForm() if user_can(request.user, "cases.supervise", case.area) else None,
         "nav_active": "cases",
     }
     return render(request, "cases/detail.html", context)
@@ -192,3 +193,20 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
     if code:
         return redirect("cases:public_track", code=code)
     return render(request, "cases/public_lookup.html")
+
+
+@require_POST
+@login_required
+def case_supervise(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _visible_case_or_404(request, pk)
+    form = SuperviseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a valid supervision deadline."))
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        services.supervise_case(case=case, by=request.user, **form.cleaned_data)
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+    else:
+        messages.success(request, _("The case is now under supervision."))
+    return redirect("cases:detail", pk=case.pk)

@@ -119,3 +119,32 @@ def test_dispatch_tells_the_handlers_and_closing_tells_the_reporter(district, ga
     transition(case=case, name="close", by=district.worker_a1)
     sms = Message.objects.get(template="case_closed", channel="sms")
     assert sms.phone_masked == "138****5678"
+
+
+def test_overdue_case_escalates_one_level_once_and_tells_the_level_above(district, reported):
+    from django.utils import timezone
+
+    from civicgrid.cases.services import escalate_overdue_cases
+    from civicgrid.core.models import Message
+
+    later = reported.state_due_at + timezone.timedelta(minutes=1)
+    assert escalate_overdue_cases(now=reported.state_due_at - timezone.timedelta(minutes=1)) == 0
+    assert escalate_overdue_cases(now=later) == 1
+    assert escalate_overdue_cases(now=later) == 0  # once per state
+    reported.refresh_from_db()
+    assert reported.escalation_level == 1
+    assert Message.objects.filter(recipient=district.community_a, template="case_overdue").exists()
+
+
+def test_supervision_needs_the_capability_and_a_future_deadline(district, reported):
+    from django.utils import timezone
+
+    from civicgrid.cases.services import supervise_case
+
+    with pytest.raises(ValidationError, match="权限"):
+        supervise_case(case=reported, by=district.worker_a1, deadline=timezone.now() + timezone.timedelta(days=1))
+    with pytest.raises(ValidationError, match="未来"):
+        supervise_case(case=reported, by=district.street_a, deadline=timezone.now() - timezone.timedelta(days=1))
+    supervise_case(case=reported, by=district.street_a, deadline=timezone.now() + timezone.timedelta(days=2))
+    reported.refresh_from_db()
+    assert reported.supervised
