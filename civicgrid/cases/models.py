@@ -127,6 +127,10 @@ class Case(WorkflowFields):
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
+    # Written when the handler reports done, from the clock of the dispatched state:
+    # the KPI dashboard aggregates these instead of replaying the log on every view.
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_on_time = models.BooleanField(_("handled on time"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 

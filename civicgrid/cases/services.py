@@ -137,6 +137,7 @@ def transition(
 ) -> TransitionLog:
     """Fire a case transition and apply its side effects (assignment, merge, counters)."""
     by_resident = bool(data.pop("_resident", False))
+    previous_due = case.state_due_at
     with transaction.atomic():
         if name == "dispatch" and not any(data.get(k) for k in ("handler_area", "handler_user", "department")):
             data.update(default_handler(case))
@@ -164,6 +165,11 @@ def transition(
         elif name in ("close", "self_handle"):
             updates["closed_at"] = log.at
             updates["self_handled"] = name == "self_handle"
+            if name == "self_handle":
+                updates.update(handled_at=log.at, handled_on_time=True, accepted_at=case.accepted_at or log.at)
+        elif name == "handle":
+            updates["handled_at"] = log.at
+            updates["handled_on_time"] = previous_due is None or log.at <= previous_due
         elif name == "rework":
             updates["reworks"] = case.reworks + 1
         elif name == "merge":

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new/", views.case_report, name="report"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/do/<slug:name>/", views.case_transition, name="transition"),
     path("<int:pk>/supervise/", views.case_supervise, name="supervise"),

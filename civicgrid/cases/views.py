@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicgrid.cases import selectors, services
+from civicgrid.cases import kpis, selectors, services
 from civicgrid.cases.forms import CaseReportForm, PublicReportForm, RatingForm, SuperviseForm, TransitionForm
 from civicgrid.cases.models import Case, CaseCategory, CaseSource
 from civicgrid.cases.workflow import CASES, OPEN_STATES, S
@@ -210,3 +211,49 @@ def case_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The case is now under supervision."))
     return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """KPIs by grid, community, subdistrict, category or month, with charts; rows drill down to the inbox."""
+    if not user_can(request.user, "cases.view"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    group = request.GET.get("group", "community")
+    if group not in kpis.GROUPS:
+        group = "community"
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = today.replace(day=1) - dt.timedelta(days=150)
+        start = start.replace(day=1)
+    try:
+        end = dt.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        end = today
+    rows = kpis.kpis(request.user, group=group, start=start, end=end)
+    chart = {
+        "labels": [r.label for r in rows],
+        "series": {
+            "close_rate": [r.close_rate for r in rows],
+            "on_time_handling_rate": [r.on_time_handling_rate for r in rows],
+            "satisfaction_rate": [r.satisfaction_rate for r in rows],
+        },
+        "names": {
+            "close_rate": _("Closing rate"),
+            "on_time_handling_rate": _("On-time handling rate"),
+            "satisfaction_rate": _("Satisfaction rate"),
+        },
+    }
+    total = kpis.KpiRow(
+        key="", label=_("Total"), due=sum(r.due for r in rows), closed=sum(r.closed for r in rows),
+        handled=sum(r.handled for r in rows), handled_on_time=sum(r.handled_on_time for r in rows),
+        closed_on_time=sum(r.closed_on_time for r in rows), reworked=sum(r.reworked for r in rows),
+        rated=sum(r.rated for r in rows), satisfied=sum(r.satisfied for r in rows), avg_hours=None,
+        overdue=sum(r.overdue for r in rows),
+    )  # fmt: skip
+    context = {"rows": rows, "total": total, "chart": chart, "group": group, "start": start, "end": end,
+               "groups": [("subdistrict", _("Subdistrict")), ("community", _("Community")), ("grid", _("Grid")),
+                          ("category", _("Category")), ("month", _("Month"))],
+               "nav_active": "case_dashboard"}  # fmt: skip
+    return render(request, "cases/dashboard.html", context)

@@ -14,6 +14,7 @@ from civicgrid.core.scoping import user_can
 # Registry entries of the sidebar: (key, label, url name, capability).
 REGISTRY_NAV = [
     ("cases", gettext_lazy("Cases"), "cases:inbox", "cases.view"),
+    ("case_dashboard", gettext_lazy("Case statistics"), "cases:dashboard", "cases.view"),
     ("people", gettext_lazy("People"), "people:person_list", "people.view"),
     ("households", gettext_lazy("Households"), "people:household_list", "people.view"),
     ("places", gettext_lazy("Buildings and dwellings"), "places:dwelling_list", "people.view"),
