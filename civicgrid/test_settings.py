@@ -9,3 +9,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from civicgrid.settings import *  # noqa: F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "civicgrid.testing"]  # noqa: F405
+
+# Uploaded files of the test run go to a throw-away directory.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="civicgrid-test-media-")
+STORAGES = {**STORAGES, "default": {**STORAGES["default"], "OPTIONS": {"location": MEDIA_ROOT}}}  # noqa: F405

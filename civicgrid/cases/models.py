@@ -152,3 +152,31 @@ class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASICALLY = "basically", _("Basically satisfied")
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class PhotoStage(models.TextChoices):
+    REPORT = "report", _("When reported")
+    HANDLE = "handle", _("After handling")
+    VERIFY = "verify", _("At the on-site check")
+
+
+class CasePhoto(models.Model):
+    """A photo re-encoded as JPEG without metadata (EXIF location, camera serial)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField(_("stage"), max_length=10, choices=PhotoStage.choices, default=PhotoStage.REPORT)
+    image = models.ImageField(_("photo"), upload_to="cases/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("case photo")
+        verbose_name_plural = _("case photos")
+
+    def __str__(self) -> str:
+        return self.image.name

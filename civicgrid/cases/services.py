@@ -325,3 +325,17 @@ def supervise_case(*, case: Case, by: Any, deadline: Any, comment: str = "") -> 
            key=f"case:{case.pk}:supervise:{deadline:%s}", link=f"/cases/{case.pk}/",
            area_code=case.area.code)  # fmt: skip
     return case
+
+
+def attach_photos(*, case: Case, photos: list[tuple[Any, int, int]], stage: str, by: Any = None) -> list[Any]:
+    """Store photos already cleaned by core.uploads.clean_photo."""
+    from civicgrid.cases.models import CasePhoto
+
+    saved = []
+    for content, width, height in photos:
+        photo = CasePhoto(case=case, stage=stage, width=width, height=height,
+                          uploaded_by=by if getattr(by, "is_authenticated", False) else None)  # fmt: skip
+        photo.image.save(f"{case.tracking_code}-{stage}.jpg", content, save=False)
+        photo.save()
+        saved.append(photo)
+    return saved

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/do/<slug:name>/", views.case_transition, name="transition"),
     path("<int:pk>/supervise/", views.case_supervise, name="supervise"),
+    path("<int:pk>/photos/<int:photo_id>/", views.case_photo, name="photo"),
     path("public/report/", views.public_report, name="public_report"),
     path("public/track/", views.public_lookup, name="public_lookup"),
     path("public/track/<str:code>/", views.public_track, name="public_track"),

@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,28 +54,35 @@ def case_report(request: HttpRequest) -> HttpResponse:
     """A grid worker reports a problem in a few taps (phone-first)."""
     if not user_can(request.user, "cases.report"):
         raise PermissionDenied
-    form = CaseReportForm(request.POST or None)
+    form = CaseReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = services.report_case(
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                source=CaseSource.GRID_WORKER,
-                by=request.user,
-                lon=data["lon"],
-                lat=data["lat"],
-                address=data["address"],
-            )
-            if data["self_handled"]:
-                services.transition(case=case, name="self_handle", by=request.user, comment=data["handled_note"])
+            with transaction.atomic():
+                case = _report_with_photos(request, data)
         except (ValidationError, WorkflowError) as err:
             form.add_error(None, err if isinstance(err, ValidationError) else str(err))
         else:
             messages.success(request, _("Reported. Tracking code: %(code)s") % {"code": case.tracking_code})
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/report.html", {"form": form, "nav_active": "cases"})
+
+
+def _report_with_photos(request: HttpRequest, data: dict) -> Case:  # type: ignore[type-arg]
+    case = services.report_case(
+        category=data["category"],
+        title=data["title"],
+        description=data["description"],
+        source=CaseSource.GRID_WORKER,
+        by=request.user,
+        lon=data["lon"],
+        lat=data["lat"],
+        address=data["address"],
+    )
+    services.attach_photos(case=case, photos=data["photos"], stage="report", by=request.user)
+    if data["self_handled"]:
+        services.transition(case=case, name="self_handle", by=request.user, comment=data["handled_note"])
+    return case
 
 
 def _visible_case_or_404(request: HttpRequest, pk: int) -> Case:
@@ -111,9 +119,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     case = _visible_case_or_404(request, pk)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("The form was incomplete. Reload the page and try again."))
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, " ".join(problems) or _("The form was incomplete. Reload the page and try again."))
         return redirect("cases:detail", pk=case.pk)
     data = {}
     if name == "merge":
@@ -127,15 +136,18 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             return redirect("cases:detail", pk=case.pk)
         data["into"] = target
     try:
-        services.transition(
-            case=case,
-            name=name,
-            by=request.user,
-            comment=form.cleaned_data["comment"],
-            idempotency_key=form.cleaned_data["key"],
-            expected_version=form.cleaned_data["version"],
-            **data,
-        )
+        with transaction.atomic():
+            services.transition(
+                case=case,
+                name=name,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                idempotency_key=form.cleaned_data["key"],
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
+            stage = {"handle": "handle", "close": "verify", "rework": "verify"}.get(name, "report")
+            services.attach_photos(case=case, photos=form.cleaned_data["photos"], stage=stage, by=request.user)
     except WorkflowError as err:
         messages.error(request, str(err))
     else:
@@ -148,21 +160,23 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 def public_report(request: HttpRequest) -> HttpResponse:
-    form = PublicReportForm(request.POST or None)
+    form = PublicReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = services.report_case(
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                source=CaseSource.RESIDENT,
-                lon=data["lon"],
-                lat=data["lat"],
-                address=data["address"],
-                reporter_name=data["name"],
-                reporter_phone=data["phone"],
-            )
+            with transaction.atomic():
+                case = services.report_case(
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    source=CaseSource.RESIDENT,
+                    lon=data["lon"],
+                    lat=data["lat"],
+                    address=data["address"],
+                    reporter_name=data["name"],
+                    reporter_phone=data["phone"],
+                )
+                services.attach_photos(case=case, photos=data["photos"], stage="report")
         except ValidationError as err:
             form.add_error(None, err)
         else:
@@ -257,3 +271,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                           ("category", _("Category")), ("month", _("Month"))],
                "nav_active": "case_dashboard"}  # fmt: skip
     return render(request, "cases/dashboard.html", context)
+
+
+@login_required
+def case_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    """Photos are served only to people who may see the case (never as public media files)."""
+    case = _visible_case_or_404(request, pk)
+    photo = case.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

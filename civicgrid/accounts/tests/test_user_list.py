@@ -18,7 +18,7 @@ def test_search_and_role_filter(district, login):
 
 def test_user_list_makes_constant_queries(district, login, django_assert_max_num_queries):
     client = login(district.admin)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         client.get("/accounts/users/")
 
 

@@ -22,7 +22,7 @@ def test_search_finds_only_areas_in_scope(district, login):
 
 def test_children_partial_makes_constant_queries(district, login, django_assert_max_num_queries):
     client = login(district.admin)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(f"/areas/{district.district.code}/children/")
 
 
