@@ -230,6 +230,9 @@ MAP_TILE_CRS = os.environ.get("CIVICGRID_MAP_TILE_CRS", "wgs84")
 # Sibling grids may overlap by digitising slivers up to this many square metres.
 GRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("CIVICGRID_GRID_OVERLAP_TOLERANCE_M2", "50"))
 
+# Open311 GeoReport v2: the jurisdiction_id clients may send (empty parameter = this one).
+OPEN311_JURISDICTION = os.environ.get("CIVICGRID_OPEN311_JURISDICTION", "civicgrid")
+
 # SMS provider: "console" (log only), "outbox" (in memory) or a dotted path to a backend class.
 SMS_BACKEND = os.environ.get("CIVICGRID_SMS_BACKEND", "console")
 

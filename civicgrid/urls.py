@@ -11,5 +11,6 @@ urlpatterns = [
     path("people/", include("civicgrid.people.urls")),
     path("places/", include("civicgrid.places.urls")),
     path("cases/", include("civicgrid.cases.urls")),
+    path("open311/v2/", include("civicgrid.cases.open311_urls")),
     path("api/v1/", api.urls),
 ]

@@ -180,3 +180,19 @@ class CasePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class Open311Client(models.Model):
+    """An app allowed to POST service requests through Open311 (its ``api_key``, stored hashed)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 client")
+        verbose_name_plural = _("Open311 clients")
+
+    def __str__(self) -> str:
+        return self.name
