@@ -9,7 +9,9 @@ community of two grids, and one user per role, shared by every app's tests.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -95,3 +97,33 @@ def login(client: Client):
         return client
 
     return _login
+
+
+@functools.cache
+def _seed_steps() -> list[tuple[Any, Any]]:
+    """The data-seeding RunPython steps of the migrations, with the model state each was written for."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    plan: list[tuple[str, str]] = []
+    for leaf in loader.graph.leaf_nodes():
+        plan += [node for node in loader.graph.forwards_plan(leaf) if node not in plan]
+    steps = []
+    for node in plan:
+        if "seed" in node[1]:
+            state_apps = loader.project_state(node, at_end=False).apps
+            steps += [(op.code, state_apps) for op in loader.graph.nodes[node].operations if isinstance(op, RunPython)]
+    return steps
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db):
+    """A committed (live-server-visible) database with the migrations' seed data
+    replayed: transactional tests flush the tables after each test, seeds included."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    for code, state_apps in _seed_steps():
+        code(state_apps, SimpleNamespace(connection=connection))

@@ -13,7 +13,7 @@ from civicgrid.cases.services import transition
 
 
 @pytest.fixture
-def endpoint(live_server, district):
+def endpoint(seeded_transactional_db, live_server, district):
     return f"{live_server.url}/open311/v2"
 
 
@@ -26,7 +26,6 @@ def _post(endpoint, fmt="json", **params):
     return requests.post(f"{endpoint}/requests.{fmt}", data=params, timeout=10)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_services_in_json_and_xml_through_the_client_library(endpoint):
     services = GeoReport(endpoint, jurisdiction="civicgrid").get_service_list()
     codes = {s["service_code"] for s in services}
@@ -37,7 +36,6 @@ def test_services_in_json_and_xml_through_the_client_library(endpoint):
     assert definition == {"service_code": "street_light", "attributes": []}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_post_then_read_back_with_the_client(endpoint, api_key, district):
     response = _post(endpoint, api_key=api_key, service_code="street_light", lat="31.285", long="120.605",
                      description="路灯不亮", phone="13812345678", jurisdiction_id="")  # fmt: skip
@@ -54,7 +52,6 @@ def test_post_then_read_back_with_the_client(endpoint, api_key, district):
     assert case.area == district.grid_a1 and case.reporter_phone_masked == "138****5678"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_errors_are_lists_with_codes(endpoint, api_key):
     no_key = _post(endpoint, service_code="street_light", lat="31.285", long="120.605")
     assert no_key.status_code == 403 and no_key.json()[0]["code"] == 403
@@ -67,7 +64,6 @@ def test_errors_are_lists_with_codes(endpoint, api_key):
     assert requests.get(f"{endpoint}/services.json", params={"jurisdiction_id": "other"}, timeout=10).status_code == 404
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_status_updates_extension_lists_transitions(endpoint, api_key, district):
     request_id = _post(endpoint, api_key=api_key, service_code="garbage", lat="31.285", long="120.605").json()[0][
         "service_request_id"

@@ -88,8 +88,7 @@ def test_available_lists_only_what_the_user_may_do(district, ticket):
     assert available(TICKETS, ticket, district.worker_b1) == []
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_people_acting_at_once_only_one_wins(district):
+def test_two_people_acting_at_once_only_one_wins(seeded_transactional_db, district):
     if connection.vendor == "sqlite":
         pytest.skip("SQLite in-memory test database is not shared between threads")
     ticket = Ticket.objects.create(area=district.grid_a1, title="井盖缺失", state="new")
