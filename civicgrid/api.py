@@ -12,6 +12,8 @@ from ninja.errors import AuthenticationError, ValidationError
 from civicgrid.accounts.api_auth import api_auth
 from civicgrid.areas.api import router as areas_router
 from civicgrid.core import api_messages
+from civicgrid.people.api import router as people_router
+from civicgrid.places.api import router as places_router
 
 api = NinjaAPI(
     title="CivicGrid API",
@@ -33,3 +35,5 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 api.add_router("/areas", areas_router)
+api.add_router("/people", people_router)
+api.add_router("/places", places_router)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicgrid.core.workflow import Transition, Workflow
 
@@ -29,8 +30,8 @@ STATES = {
     S.ACCEPTED: _("Accepted, awaiting dispatch"),
     S.DISPATCHED: _("Being handled"),
     S.HANDLED: _("Handled, awaiting check"),
-    S.SUSPENDED: _("Suspended"),
-    S.CLOSED: _("Closed"),
+    S.SUSPENDED: pgettext_lazy("case state", "Suspended"),
+    S.CLOSED: pgettext_lazy("case state", "Closed"),
     S.REJECTED: _("Not accepted"),
     S.MERGED: _("Merged into another case"),
 }

@@ -165,7 +165,7 @@ def _fill_merged(texts: list[str], row_index: int, sheet: Sheet) -> list[str]:
     """calamine gives a merged cell's value in its first cell only: copy it across."""
     filled = list(texts)
     for (r0, c0), (r1, c1) in sheet.merged:
-        if r0 <= row_index <= r1 and c1 > c0:
+        if r0 <= row_index <= r1 and (c1 > c0 or r1 > r0):
             value = clean_text(sheet.rows[r0][c0]) if r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]) else ""
             for c in range(c0, min(c1 + 1, len(filled))):
                 filled[c] = filled[c] or value
@@ -209,6 +209,13 @@ def detect_header(sheet: Sheet, spec: LedgerSpec) -> HeaderInfo:
                     else:
                         headers.append(t)
                 data_start = r + 2
+        # A group title merged across the row above (居住地址 over 小区/楼栋) prefixes its parts.
+        for (r0, c0), (r1, c1) in sheet.merged:
+            if r0 == r1 == data_start - 2 and c1 > c0:
+                group = clean_text(sheet.rows[r0][c0])
+                for c in range(c0, min(c1 + 1, len(headers))):
+                    if group and headers[c] and "/" not in headers[c] and headers[c] != group:
+                        headers[c] = f"{group}/{headers[c]}"
         return HeaderInfo(
             row_index=data_start - 1, data_start=data_start, headers=headers, mapping=_map_headers(headers, spec)
         )

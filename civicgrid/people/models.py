@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicgrid.areas.models import Area
 from civicgrid.core.scoping import ScopedQuerySet
@@ -50,7 +51,7 @@ class Relation(models.TextChoices):
     HEAD = "head", _("Head of household")
     SPOUSE = "spouse", _("Spouse")
     CHILD = "child", _("Child")
-    PARENT = "parent", _("Parent")
+    PARENT = "parent", pgettext_lazy("family relation", "Parent")
     GRANDPARENT = "grandparent", _("Grandparent")
     GRANDCHILD = "grandchild", _("Grandchild")
     SIBLING = "sibling", _("Sibling")

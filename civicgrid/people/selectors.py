@@ -148,11 +148,7 @@ def tag_filter_q(tag: Tag, user: Any, today: date | None = None) -> Q:
     q = Q(pk__in=PersonTag.objects.filter(tag=tag).values("person_id"))
     if tag.is_sensitive:
         # Filtering by a sensitive tag must not reveal it outside the user's sensitive scope.
-        codes = scope_codes(user, "people.sensitive")
-        area_q = Q(pk__in=[])
-        for code in codes:
-            area_q |= Q(area__code__startswith=code)
-        q &= area_q
+        q &= _codes_q(scope_codes(user, "people.sensitive"), "area__code")
     return q
 
 
@@ -266,6 +262,13 @@ def decorate_persons(persons: list[Person], *, user: Any, tags: list[Tag]) -> li
     return persons
 
 
+def _codes_q(codes: list[str], field: str) -> Q:
+    q = Q(pk__in=[])
+    for code in codes:
+        q |= Q(**{f"{field}__startswith": code})
+    return q
+
+
 # --- visits ----------------------------------------------------------------------------------------
 def _derived_interval_case(tags: list[Tag], today: date) -> Case | Value:
     """The visit interval a person gets from their age (高龄 90+ every 30 days…)."""
@@ -284,10 +287,12 @@ def _derived_interval_case(tags: list[Tag], today: date) -> Case | Value:
     return Case(*whens, default=Value(NO_INTERVAL), output_field=IntegerField())
 
 
-def with_visit_status(qs: QuerySet[Person], *, tags: list[Tag] | None = None) -> QuerySet[Person]:
+def with_visit_status(qs: QuerySet[Person], *, user: Any, tags: list[Tag] | None = None) -> QuerySet[Person]:
     """Annotate ``last_visit``, ``visit_interval`` (days; NO_INTERVAL if none) and ``visit_due``.
 
-    A visit to the person's household counts for the person too.
+    A visit to the person's household counts for the person too. A sensitive
+    tag's visit duty counts only where the user may see that tag, so the
+    "overdue" badge cannot give a hidden tag away.
     """
     tags = tags if tags is not None else all_tags()
     today = timezone.localdate()
@@ -297,6 +302,7 @@ def with_visit_status(qs: QuerySet[Person], *, tags: list[Tag] | None = None) ->
     explicit = (
         PersonTag.objects.filter(person=OuterRef("pk"), tag__visit_interval_days__isnull=False)
         .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .filter(Q(tag__is_sensitive=False) | _codes_q(scope_codes(user, "people.sensitive"), "person__area__code"))
         .values("person")
         .annotate(m=Min("tag__visit_interval_days"))
         .values("m")
@@ -362,14 +368,14 @@ def visit_status_of(person: Person, now: datetime | None = None) -> VisitStatus:
     return VisitStatus(interval=interval, last_visit=last, due=due, overdue=overdue, overdue_days=days)
 
 
-def visits_due(user: Any, *, area: str = "") -> QuerySet[Person]:
+def visits_due(user: Any, *, area: str = "", tags: list[Tag] | None = None) -> QuerySet[Person]:
     """待走访: active persons in scope whose visit is overdue, most overdue (never visited) first."""
-    tags = all_tags()
+    tags = tags if tags is not None else all_tags()
     qs = Person.objects.visible_to(user, "people.view").filter(status=PersonStatus.ACTIVE)
     if area:
         qs = qs.filter(area__code__startswith=area)
     return (
-        with_visit_status(qs, tags=tags)
+        with_visit_status(qs, user=user, tags=tags)
         .filter(overdue_q(tags))
         .order_by(F("visit_due").asc(nulls_first=True), "name", "pk")
     )
@@ -378,7 +384,7 @@ def visits_due(user: Any, *, area: str = "") -> QuerySet[Person]:
 # --- one person, one household ----------------------------------------------------------------------
 def person_for(user: Any, pk: int, capability: str = "people.view") -> Person | None:
     return (
-        with_visit_status(Person.objects.visible_to(user, capability).filter(pk=pk))
+        with_visit_status(Person.objects.visible_to(user, capability).filter(pk=pk), user=user)
         .select_related("area", "area__parent", "dwelling", "household", "household__dwelling", "merged_into")
         .prefetch_related(
             Prefetch("person_tags", queryset=PersonTag.objects.select_related("tag").order_by("tag__sort_order"))
@@ -450,9 +456,9 @@ def household_for(user: Any, pk: int, capability: str = "people.view") -> Househ
 def household_file(user: Any, household: Household) -> HouseholdFile:
     tags = all_tags()
     members = list(
-        with_list_relations(with_visit_status(Person.objects.filter(household=household), tags=tags)).order_by(
-            "status", "birth_date", "pk"
-        )
+        with_list_relations(
+            with_visit_status(Person.objects.filter(household=household), user=user, tags=tags)
+        ).order_by("status", "birth_date", "pk")
     )
     decorate_persons(members, user=user, tags=tags)
     active = [m for m in members if m.status == PersonStatus.ACTIVE]
@@ -463,6 +469,8 @@ def household_file(user: Any, household: Household) -> HouseholdFile:
         for tv in m.tag_views:  # type: ignore[attr-defined]
             summary[tv.tag.name] = summary.get(tv.tag.name, 0) + 1
     statuses = {m.pk: visit_status_of(m) for m in active}
+    for m in active:
+        m.visit_status = statuses[m.pk]  # type: ignore[attr-defined]
     visits = list(
         Visit.objects.filter(Q(household=household) | Q(person__in=[m.pk for m in members]))
         .select_related("visitor", "person")

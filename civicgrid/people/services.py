@@ -139,6 +139,18 @@ def _area_for(*, dwelling: Dwelling | None, household: Household | None, area: A
     return area
 
 
+def _sync_head(person: Person, by: Any) -> None:
+    """Choosing "head of household" on a person makes them the household's head."""
+    household = person.household
+    if household is None or person.relation != "head" or household.head_id == person.pk:
+        return
+    before = audit.snapshot(household, HOUSEHOLD_FIELDS)
+    household.head = person
+    household.version += 1
+    household.save()
+    _record("update", household, before, audit.snapshot(household, HOUSEHOLD_FIELDS), by)
+
+
 def _open_residency(person: Person, since: date | None) -> None:
     if person.dwelling_id:
         Residency.objects.create(person=person, dwelling_id=person.dwelling_id, kind=person.residency_kind, since=since)
@@ -172,6 +184,7 @@ def person_create(
     person.save()
     _open_residency(person, timezone.localdate())
     _record("create", person, {}, audit.snapshot(person, PERSON_FIELDS), by)
+    _sync_head(person, by)
     return person
 
 
@@ -224,6 +237,7 @@ def person_update(
         _close_residencies(current, today)
         _open_residency(current, today)
     _record("update", current, before, audit.snapshot(current, PERSON_FIELDS), by)
+    _sync_head(current, by)
     return current
 
 

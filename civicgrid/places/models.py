@@ -9,6 +9,7 @@ person chose it by hand. Addresses are structured after GB/T 39609:
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -202,3 +203,53 @@ class Facility(Located):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GridAssignmentRunQuerySet(ScopedQuerySet):
+    area_code_lookup = "scope_code"
+
+    def visible_to(self, user, capability: str = "people.view"):  # type: ignore[no-untyped-def,override]
+        """Runs that touch the user's areas: runs inside them, and wider runs that cover them."""
+        from civicgrid.core.scoping import scope_codes
+
+        codes = scope_codes(user, capability)
+        if not codes:
+            return self.none()
+        q = models.Q()
+        for code in codes:
+            q |= models.Q(scope_code__startswith=code)
+            q |= models.Q(scope_code__in=[code[:n] for n in (0, 6, 9, 12) if n < len(code)])
+        return self.filter(q)
+
+
+class GridAssignmentRun(models.Model):
+    """One run of point-in-polygon grid assignment and what it moved (kept for review)."""
+
+    started_at = models.DateTimeField(_("started"), db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The area the run looked at: a community's code, or the common prefix of all grids ("" = everything).
+    scope_code = models.CharField(_("area code"), max_length=15, blank=True, db_index=True)
+    trigger = models.CharField(_("trigger"), max_length=30, blank=True)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    counts = models.JSONField(_("counts"), default=dict)
+    # [{"type", "id", "label", "from", "to"}], capped (see places.services.MOVED_KEPT)
+    moved = models.JSONField(_("moved"), default=list)
+    # [{"type", "id", "label", "reason", "grids"?}]
+    problems = models.JSONField(_("problems"), default=list)
+
+    objects = GridAssignmentRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grid assignment run")
+        verbose_name_plural = _("grid assignment runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.scope_code}"

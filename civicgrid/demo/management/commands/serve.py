@@ -1,19 +1,28 @@
-"""The one-process server of the embedded demo: waitress for the web, and a
-huey consumer in background threads so jobs run with no extra server."""
+"""manage.py serve: the one-process server of the embedded demo — waitress for
+the web and, on the SQLite job queue, a huey consumer in background threads so
+jobs run with no extra server."""
 
 from __future__ import annotations
 
 import signal
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from civicgrid.accounts.models import RoleAssignment
-from civicgrid.demo.district import DEMO_ACCOUNTS, DEMO_PASSWORD
+from civicgrid.demo.management.commands.generate_demo import print_accounts
+
+
+def embedded_job_queue() -> bool:
+    """True when jobs wait in the SQLite queue file and nothing else would consume them."""
+    config = settings.HUEY if isinstance(settings.HUEY, dict) else {}
+    return config.get("huey_class") == "huey.SqliteHuey" and not config.get("immediate")
 
 
 class Command(BaseCommand):
-    help = "Serve CivicGrid with waitress, running background jobs in-process (embedded default)."
+    help = "Serve CivicGrid with waitress; in the embedded default, background jobs run in this process."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--host", default="127.0.0.1")
@@ -25,48 +34,52 @@ class Command(BaseCommand):
 
         from civicgrid.wsgi import application
 
-        consumer = self._start_job_consumer()
-        self._print_accounts(host, port)
+        with translation.override("zh-hans"):
+            consumer = self._start_job_consumer()
+            self._print_welcome(host, port)
+        # SIGTERM (docker stop, kill) ends the server like Ctrl-C: waitress shuts
+        # down its threads and the job consumer finishes the job it is running.
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
             serve(application, host=host, port=port, threads=threads, ident="CivicGrid")
+        except KeyboardInterrupt:
+            pass
         finally:
             if consumer is not None:
                 consumer.stop(graceful=True)
+            self.stdout.write(_("Stopped."))
 
-    def _start_job_consumer(self):  # type: ignore[no-untyped-def]
-        """In the embedded default (SQLite queue), consume jobs in this process."""
-        huey_config = settings.HUEY if isinstance(settings.HUEY, dict) else {}
-        if huey_config.get("huey_class") != "huey.SqliteHuey" or huey_config.get("immediate"):
-            self.stdout.write("后台任务由独立的 run_huey 进程处理。")
+    def _start_job_consumer(self) -> Any:
+        if not embedded_job_queue():
+            self.stdout.write(_("Background jobs: run by separate workers (manage.py run_huey)."))
             return None
         from django.utils.module_loading import autodiscover_modules
         from huey.contrib.djhuey import HUEY
 
-        autodiscover_modules("tasks")
-        consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
-        # The consumer installs its own signal handlers; keep the server's (Ctrl-C stops it).
+        autodiscover_modules("tasks")  # register every app's jobs with huey, as run_huey does
+        options = {"workers": 2, "worker_type": "thread", **settings.HUEY.get("consumer", {})}
+        options["worker_type"] = "thread"  # processes would need signals and a fork of the web server
+        consumer = HUEY.create_consumer(**options)
+        # Consumer.start() installs signal handlers meant for its own run() loop,
+        # which we do not run: keep ours so Ctrl-C stops the server.
         saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         consumer.start()
         for sig, handler in saved.items():
             signal.signal(sig, handler)
-        self.stdout.write("后台任务：已在本进程内启动（SQLite 队列，2 个线程）。")
+        self.stdout.write(
+            _("Background jobs: running in this process (SQLite queue, %(workers)s threads).")
+            % {"workers": options["workers"]}
+        )
         return consumer
 
-    def _print_accounts(self, host: str, port: int) -> None:
-        usernames = [a[0] for a in DEMO_ACCOUNTS]
-        rows: dict[str, list[str]] = {}
-        for a in (
-            RoleAssignment.objects.filter(user__username__in=usernames)
-            .select_related("user", "role", "area")
-            .order_by("role__sort_order", "area__code")
-        ):
-            rows.setdefault(a.user.username, []).append(f"{a.role.name}·{a.area.name}")
+    def _print_welcome(self, host: str, port: int) -> None:
+        shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write("")
-        self.stdout.write(f"CivicGrid 社区网格化服务管理平台：http://{host}:{port}/")
-        if rows:
-            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-            for username in usernames:
-                if username in rows:
-                    self.stdout.write(f"  {username:<12} {'；'.join(rows[username])}")
-        self.stdout.write("按 Ctrl-C 停止。")
+        self.stdout.write(_("CivicGrid is running at http://%(host)s:%(port)s/") % {"host": shown_host, "port": port})
+        print_accounts(self.stdout)
+        self.stdout.write(_("Press Ctrl-C to stop."))
         self.stdout.flush()
+
+
+def _raise_keyboard_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
