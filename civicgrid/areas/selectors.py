@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.areas.models import Area, AreaLevel
@@ -44,19 +46,46 @@ LEVEL_LABELS = dict(AreaLevel.choices)
 
 
 def search_areas(user: Any, query: str, limit: int = 50) -> list[Area]:
-    """Areas the user may see whose name or code contains ``query``."""
-    return list(
-        Area.objects.visible_to(user)
-        .filter(Q(name__icontains=query) | Q(code__startswith=query))
-        .select_related("parent")
-        .order_by("code")[:limit]
-    )
+    """Areas the user may see whose name or code contains ``query`` (a name or code fragment)."""
+    match = Q(name__icontains=query)
+    if query.isdigit():
+        match |= Q(code__contains=query)
+    return list(Area.objects.visible_to(user).filter(match).select_related("parent").order_by("code")[:limit])
 
 
 def with_child_counts(areas: Any) -> list[Area]:
-    """Annotate ``n_children`` (active children) in the same query."""
+    """Annotate ``n_children`` in the same query (inactive children count too: the tree shows them, marked)."""
     qs = areas if hasattr(areas, "annotate") else Area.objects.filter(pk__in=[a.pk for a in areas])
-    return list(qs.annotate(n_children=Count("children", filter=Q(children__is_active=True))).order_by("code"))
+    return list(qs.annotate(n_children=Count("children")).order_by("code"))
+
+
+def grid_counts_below(areas: list[Area]) -> dict[str, int]:
+    """Active grids under each of ``areas`` (siblings: codes of one length), by code, in one query."""
+    if not areas:
+        return {}
+    length = len(areas[0].code)
+    parent_prefix = areas[0].code[:-3]
+    if any(len(a.code) != length for a in areas):
+        raise ValueError("grid_counts_below expects sibling areas")
+    rows = (
+        Area.objects.grids()
+        .filter(is_active=True, code__startswith=parent_prefix)
+        .annotate(prefix=Substr("code", 1, length))
+        .values("prefix")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["prefix"]: row["n"] for row in rows}
+    return {a.code: (counts.get(a.code, 0) if a.level != AreaLevel.GRID else 0) for a in areas}
+
+
+def children_table(user: Any, area: Area) -> list[Area]:
+    """The area's visible children for its page, each with ``n_grids`` and ``responsibles``,
+    in three queries whatever their number."""
+    children = list(Area.objects.visible_to(user).filter(parent=area).order_by("code"))
+    grids = grid_counts_below(children)
+    for child in children:
+        child.n_grids = grids.get(child.code, 0)  # type: ignore[attr-defined]
+    return with_responsibles(children)
 
 
 def breadcrumb(user: Any, area: Area) -> list[tuple[Area, bool]]:
@@ -89,6 +118,22 @@ def with_responsibles(areas: list[Area]) -> list[Area]:
     return areas
 
 
+def outline_map_json(area: Area, children: list[Area]) -> str:
+    """The small map of an area page: its boundary and its children's, as one FeatureCollection (text)."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": a.name, "code": a.code, "own": a.pk == area.pk},
+            "geometry": a.boundary,
+        }
+        for a in [area, *children]
+        if a.boundary
+    ]
+    if not features:
+        return ""
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
+
+
 def code_parts(area: Area) -> list[tuple[str, str]]:
     """The code split into its statistical parts, for the detail page."""
     labels = [
@@ -103,3 +148,13 @@ def code_parts(area: Area) -> list[tuple[str, str]]:
             parts.append((area.code[start:end], label))
             start = end
     return parts
+
+
+def community_grids_geojson(user: Any, community: Area) -> dict[str, Any]:
+    """The community's grids the user may see, as a FeatureCollection in the upload format."""
+    grids = Area.objects.visible_to(user).filter(parent=community, level=AreaLevel.GRID).filter(boundary__isnull=False)
+    features = [
+        {"type": "Feature", "properties": {"code": g.code, "name": g.name}, "geometry": g.boundary}
+        for g in grids.order_by("code")
+    ]
+    return {"type": "FeatureCollection", "features": features}

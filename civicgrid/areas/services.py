@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +13,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from shapely import STRtree
+from django.utils.translation import gettext_lazy
+from shapely import STRtree, make_valid
+from shapely.errors import GEOSException
+from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from civicgrid.areas.geometry import bbox_fields, square_metres, to_shape
@@ -32,6 +38,11 @@ def area_update(*, area: Area, by: Any, expected_version: int, **fields: Any) ->
     if unknown:
         raise ValueError(f"not editable: {unknown}")
     before = audit.snapshot(area, EDITABLE_FIELDS)
+    if all(before.get(key) == value for key, value in fields.items()):
+        # Nothing to change: still refuse a stale form, but write nothing.
+        if not Area.objects.filter(pk=area.pk, version=expected_version).exists():
+            raise AreaConflict(_("Someone else changed this area in the meantime. Reload the page and try again."))
+        return area
     changed = Area.objects.filter(pk=area.pk, version=expected_version).update(version=expected_version + 1, **fields)
     if not changed:
         raise AreaConflict(_("Someone else changed this area in the meantime. Reload the page and try again."))
@@ -129,25 +140,87 @@ class BoundaryImport:
 
 
 def _label(index: int, props: dict[str, Any]) -> str:
+    """How an error names a feature: its position in the file, then its code and name if any."""
     code = props.get("code") or ""
     name = props.get("name") or ""
     detail = " ".join(str(x) for x in (code, name) if x)
     return _("Feature %(n)d") % {"n": index + 1} + (f"（{detail}）" if detail else "")
 
 
-def _coordinates_in_china(geometry: dict[str, Any]) -> bool:
-    def points(value: Any):  # type: ignore[no-untyped-def]
-        if isinstance(value, (list, tuple)) and value and isinstance(value[0], (int, float)):
-            yield value
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                yield from points(item)
+def _points(value: Any) -> Iterator[list[Any]]:
+    if isinstance(value, (list, tuple)) and value and not isinstance(value[0], (list, tuple)):
+        yield list(value)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _points(item)
 
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _in_china(lon: float, lat: float) -> bool:
     lon0, lat0, lon1, lat1 = CHINA_BOUNDS
-    return all(
-        len(p) >= 2 and lon0 <= float(p[0]) <= lon1 and lat0 <= float(p[1]) <= lat1
-        for p in points(geometry["coordinates"])
-    )
+    return lon0 <= lon <= lon1 and lat0 <= lat <= lat1
+
+
+def _coordinate_problem(geometry: dict[str, Any]) -> str | None:
+    """Why the coordinates are not WGS84 longitude/latitude inside China, or None if they are."""
+    points = list(_points(geometry.get("coordinates")))
+    if not points or any(len(p) < 2 or not all(_is_number(v) for v in p) for p in points):
+        return _("each point must be a pair of numbers [longitude, latitude]")
+    if any(abs(p[0]) > 180 or abs(p[1]) > 90 for p in points):
+        if all(_in_china(p[1], p[0]) for p in points):
+            return _(
+                "a latitude is above 90°; longitude and latitude look swapped — write each point as "
+                "[longitude, latitude], e.g. [120.6, 31.3]"
+            )
+        return _(
+            "the values are out of range for degrees (longitude −180…180, latitude −90…90); "
+            "they look like projected metres — convert to WGS84 longitude/latitude"
+        )
+    if all(_in_china(p[0], p[1]) for p in points):
+        return None
+    if all(_in_china(p[1], p[0]) for p in points):
+        return _("longitude and latitude look swapped — write each point as [longitude, latitude], e.g. [120.6, 31.3]")
+    return _("some points lie outside China (longitude 73–136° E, latitude 3–54° N)")
+
+
+# GEOS reasons from shapely's explain_validity, in the words a GIS user understands.
+VALIDITY_REASONS = {
+    "Self-intersection": gettext_lazy("the boundary crosses itself (self-intersection)"),
+    "Ring Self-intersection": gettext_lazy("a ring touches itself (ring self-intersection)"),
+    "Too few points in geometry component": gettext_lazy("a ring has too few points (at least 4, first = last)"),
+    "Hole lies outside shell": gettext_lazy("a hole lies outside the outer ring"),
+    "Holes are nested": gettext_lazy("a hole lies inside another hole"),
+    "Interior is disconnected": gettext_lazy("the interior is split in pieces by its holes"),
+    "Nested shells": gettext_lazy("one part of the MultiPolygon lies inside another"),
+    "Duplicate Rings": gettext_lazy("a ring appears twice"),
+    "Invalid Coordinate": gettext_lazy("a coordinate is not a number"),
+    "Ring is not closed": gettext_lazy("a ring is not closed (its last point must equal its first)"),
+}
+
+
+def explain_invalid_polygon(shape: BaseGeometry) -> str:
+    """shapely's explain_validity (e.g. "Self-intersection[120.6 31.28]") in Chinese, with the location."""
+    raw = explain_validity(shape)
+    match = re.match(r"^(?P<reason>[^\[]+?)\s*(?:\[(?P<x>[-\d.eE]+)\s+(?P<y>[-\d.eE]+)\])?$", raw)
+    if not match:
+        return raw
+    reason = str(VALIDITY_REASONS.get(match["reason"], match["reason"]))
+    if match["x"] is None:
+        return reason
+    return _("%(reason)s near longitude %(x)s, latitude %(y)s") % {
+        "reason": reason,
+        "x": match["x"],
+        "y": match["y"],
+    }
+
+
+def _repaired(geometry: dict[str, Any]) -> BaseGeometry:
+    """A stored boundary as a shape fit for overlap arithmetic, even if it was saved invalid."""
+    shape = to_shape(geometry)
+    return shape if shape.is_valid else make_valid(shape)
 
 
 def check_grid_boundaries(*, community: Area, text: str, create_missing: bool = True) -> BoundaryImport:
@@ -159,7 +232,11 @@ def check_grid_boundaries(*, community: Area, text: str, create_missing: bool = 
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         errors.append(
-            _("The file is not valid JSON (line %(line)s): %(msg)s") % {"line": getattr(exc, "lineno", "?"), "msg": exc}
+            _(
+                "The file is not valid JSON (problem at line %(line)s, column %(col)s). "
+                "Export it again as GeoJSON from your GIS tool, or check for a missing comma or quote."
+            )
+            % {"line": getattr(exc, "lineno", "?"), "col": getattr(exc, "colno", "?")}
         )
         return result
     if (
@@ -167,7 +244,14 @@ def check_grid_boundaries(*, community: Area, text: str, create_missing: bool = 
         or data.get("type") != "FeatureCollection"
         or not isinstance(data.get("features"), list)
     ):
-        errors.append(_("The file must be a GeoJSON FeatureCollection with a list of features (one per grid)."))
+        found = data.get("type") if isinstance(data, dict) else type(data).__name__
+        errors.append(
+            _(
+                "The file must be a GeoJSON FeatureCollection with a list of features (one per grid); "
+                "this one is “%(found)s”."
+            )
+            % {"found": found or "?"}
+        )
         return result
     if not data["features"]:
         errors.append(_("The FeatureCollection has no features."))
@@ -177,29 +261,33 @@ def check_grid_boundaries(*, community: Area, text: str, create_missing: bool = 
     seen: dict[str, int] = {}
     shapes = []
     for index, feature in enumerate(data["features"]):
-        props = (feature or {}).get("properties") or {}
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            errors.append(_("%(f)s is not a GeoJSON Feature.") % {"f": _label(index, {})})
+            continue
+        props = feature.get("properties")
+        props = props if isinstance(props, dict) else {}
         label = _label(index, props)
-        geometry = (feature or {}).get("geometry")
+        geometry = feature.get("geometry")
         code = str(props.get("code") or "").strip()
         if not code:
             errors.append(_("%(f)s has no “code” property (the 15-digit grid code).") % {"f": label})
         elif not code.isdigit() or len(code) != 15:
-            errors.append(_("%(f)s: the grid code must be 15 digits.") % {"f": label})
+            errors.append(
+                _("%(f)s: the grid code must be 15 digits (the community code %(code)s plus 3 digits).")
+                % {"f": label, "code": community.code}
+            )
         elif not code.startswith(community.code):
             errors.append(
                 _("%(f)s: the grid code must start with the community code %(code)s.")
                 % {"f": label, "code": community.code}
             )
         elif code in seen:
-            errors.append(_("%(f)s: the code %(code)s appears twice in the file.") % {"f": label, "code": code})
+            errors.append(
+                _("%(f)s: the code %(code)s appears twice in the file (first as feature %(first)d).")
+                % {"f": label, "code": code, "first": seen[code] + 1}
+            )
         else:
             seen[code] = index
-            other = Area.objects.filter(code=code).exclude(parent=community).first()
-            if other is not None:
-                errors.append(
-                    _("%(f)s: the code %(code)s belongs to %(name)s, outside this community.")
-                    % {"f": label, "code": code, "name": other.name}
-                )
         if not isinstance(geometry, dict) or "coordinates" not in geometry:
             errors.append(_("%(f)s has no geometry.") % {"f": label})
             continue
@@ -209,30 +297,30 @@ def check_grid_boundaries(*, community: Area, text: str, create_missing: bool = 
                 % {"f": label, "t": geometry.get("type")}
             )
             continue
-        try:
-            shape = to_shape(geometry)
-        except (ValueError, TypeError, AttributeError, IndexError):
-            errors.append(_("%(f)s: the coordinates cannot be read as a polygon.") % {"f": label})
-            continue
-        if not _coordinates_in_china(geometry):
+        problem = _coordinate_problem(geometry)
+        if problem:
             errors.append(
-                _(
-                    "%(f)s: coordinates must be longitude, latitude in degrees (WGS84) inside China; "
-                    "check that they are not swapped or projected."
-                )
-                % {"f": label}
+                _("%(f)s: the coordinates must be WGS84 longitude, latitude in degrees inside China: %(why)s.")
+                % {"f": label, "why": problem}
             )
             continue
-        if shape.is_empty or not shape.is_valid:
-            reason = explain_validity(shape)
+        try:
+            shape = to_shape(geometry)
+        except (ValueError, TypeError, AttributeError, IndexError, GEOSException):
+            errors.append(_("%(f)s: the coordinates cannot be read as a polygon.") % {"f": label})
+            continue
+        if shape.is_empty:
+            errors.append(_("%(f)s: the polygon has no points.") % {"f": label})
+            continue
+        if not shape.is_valid:
             errors.append(
-                _("%(f)s is not a valid polygon (%(why)s): fix self-intersections or unclosed rings.")
-                % {"f": label, "why": reason}
+                _("%(f)s is not a valid polygon: %(why)s. Fix it in your GIS tool and upload again.")
+                % {"f": label, "why": explain_invalid_polygon(shape)}
             )
             continue
         name = str(props.get("name") or "").strip() or (existing[code].name if code in existing else "")
-        if not name and code[-3:].isdigit():
-            name = f"{community.name}第{int(code[-3:])}网格"
+        if not name and code.isdigit():
+            name = _("Grid %(n)d") % {"n": int(code[-3:])}
         if code and code not in existing and not create_missing:
             errors.append(_("%(f)s: there is no grid %(code)s in this community.") % {"f": label, "code": code})
         if code not in existing:
@@ -244,11 +332,19 @@ def check_grid_boundaries(*, community: Area, text: str, create_missing: bool = 
         result.outcomes.append(FeatureOutcome(index, code, name, action, geometry, square_metres(shape)))
         shapes.append((label, shape))
 
+    new_codes = [c for c in seen if c not in existing]
+    for other in Area.objects.filter(code__in=new_codes).select_related("parent"):
+        errors.append(
+            _("Feature %(n)d: the code %(code)s is already used by %(name)s, outside this community.")
+            % {"n": seen[other.code] + 1, "code": other.code, "name": other.name}
+        )
+
     # Grids of the community that the file does not mention keep their boundary and take part in the checks.
+    n_in_file = len(shapes)
     for code, area in existing.items():
         if code not in seen and area.boundary:
             shapes.append(
-                (_("existing grid %(name)s (%(code)s)") % {"name": area.name, "code": code}, to_shape(area.boundary))
+                (_("existing grid %(name)s (%(code)s)") % {"name": area.name, "code": code}, _repaired(area.boundary))
             )
             result.warnings.append(
                 _("Grid %(code)s %(name)s is not in the file and keeps its boundary.")
@@ -258,21 +354,24 @@ def check_grid_boundaries(*, community: Area, text: str, create_missing: bool = 
     geoms = [s for _label_, s in shapes]
     tree = STRtree(geoms)
     for i, j in zip(*tree.query(geoms, predicate="intersects"), strict=True):
-        if i < j:
+        if i < j and i < n_in_file:
             overlap = square_metres(geoms[i].intersection(geoms[j]))
             if overlap > tolerance:
                 errors.append(
-                    _("%(a)s and %(b)s overlap by about %(m2).0f m² (allowed: %(tol).0f m²).")
+                    _(
+                        "%(a)s and %(b)s overlap by about %(m2).0f m² (allowed: %(tol).0f m²). "
+                        "Adjust the shared edge so that the grids do not cover the same ground."
+                    )
                     % {"a": shapes[i][0], "b": shapes[j][0], "m2": overlap, "tol": tolerance}
                 )
     if community.boundary:
-        outline = to_shape(community.boundary)
-        for label, shape in shapes[: len(result.outcomes)]:
+        outline = _repaired(community.boundary)
+        for label, shape in shapes[:n_in_file]:
             outside = square_metres(shape.difference(outline))
             if outside > tolerance:
                 errors.append(
-                    _("%(f)s extends about %(m2).0f m² beyond the boundary of %(community)s.")
-                    % {"f": label, "m2": outside, "community": community.name}
+                    _("%(f)s extends about %(m2).0f m² beyond the boundary of %(community)s (allowed: %(tol).0f m²).")
+                    % {"f": label, "m2": outside, "community": community.name, "tol": tolerance}
                 )
     else:
         result.warnings.append(
@@ -286,6 +385,8 @@ def import_grid_boundaries(*, community: Area, text: str, by: Any, create_missin
     """Validate, then apply all or nothing. Rebuilds the map features in a job."""
     from civicgrid.areas.tasks import rebuild_map_features
 
+    # Serialise uploads for one community, so two confirmations cannot both create the same grid.
+    Area.objects.select_for_update().filter(pk=community.pk).exists()
     result = check_grid_boundaries(community=community, text=text, create_missing=create_missing)
     if not result.ok:
         return result
@@ -313,14 +414,8 @@ def import_grid_boundaries(*, community: Area, text: str, by: Any, create_missin
             actor=by,
         )
     rebuild_map_features.enqueue(area_codes=[community.code])
+    # Dwellings, buildings, organizations and facilities follow the new boundaries (a job, with a report).
+    from civicgrid.places.tasks import reassign_after_boundary_change
+
+    reassign_after_boundary_change.enqueue(community.code)
     return result
-
-
-def grids_geojson(community: Area) -> dict[str, Any]:
-    """The community's grids as a FeatureCollection (the upload format)."""
-    features = [
-        {"type": "Feature", "properties": {"code": g.code, "name": g.name}, "geometry": g.boundary}
-        for g in Area.objects.filter(parent=community, level=AreaLevel.GRID).order_by("code")
-        if g.boundary
-    ]
-    return {"type": "FeatureCollection", "features": features}

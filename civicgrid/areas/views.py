@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,19 +48,16 @@ def tree_children(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     area = visible_area_or_404(request.user, code)
-    children = (
-        Area.objects.visible_to(request.user)
-        .filter(parent=area)
-        .annotate(n_children=Count("children", filter=Q(children__is_active=True)))
-        .order_by("code")
-    )
+    children = selectors.children_table(request.user, area)
+    crumbs = selectors.breadcrumb(request.user, area)
     context = {
         "area": area,
-        "breadcrumb": selectors.breadcrumb(request.user, area),
+        "breadcrumb": crumbs,
+        "parent_visible": bool(crumbs) and crumbs[-1][1],
         "counts": selectors.descendant_counts(area),
-        "children": selectors.with_responsibles(list(children)),
+        "children": children,
         "responsibles": selectors.responsibles_of([area]).get(area.pk, []),
-        "boundary_json": json.dumps(area.boundary) if area.boundary else "",
+        "map_json": selectors.outline_map_json(area, children),
         "can_change": user_can(request.user, "areas.change", area),
         "code_parts": selectors.code_parts(area),
         "nav_active": "areas",
@@ -144,7 +138,8 @@ def boundary_upload(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("areas:detail", code=community.code)
         else:
             result = services.check_grid_boundaries(community=community, text=text)
-        context.update(result=result, geojson_text=text)
+        counts = {action: result.count(action) for action in ("create", "update", "unchanged")}
+        context.update(result=result, counts=counts, geojson_text=text)
     return render(request, "areas/boundary_upload.html", context)
 
 
@@ -153,6 +148,8 @@ def boundary_download(request: HttpRequest, code: str) -> JsonResponse:
     community = visible_area_or_404(request.user, code)
     if community.level != AreaLevel.COMMUNITY:
         raise Http404
-    response = JsonResponse(services.grids_geojson(community), json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        selectors.community_grids_geojson(request.user, community), json_dumps_params={"ensure_ascii": False}
+    )
     response["Content-Disposition"] = f'attachment; filename="grids-{community.code}.geojson"'
     return response

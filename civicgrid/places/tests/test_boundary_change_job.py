@@ -24,12 +24,11 @@ def move_the_border(district):
     assert result.ok
 
 
-def test_job_moves_dwellings_across_the_new_border_with_their_residents(district):
+def test_boundary_upload_moves_dwellings_across_the_new_border_with_their_residents(district):
     stays = make_dwelling(district.grid_a1, (120.602, 31.285), room="1")
     moves = make_dwelling(district.grid_a1, (120.607, 31.285), room="2")
     resident = make_person(district.grid_a1, moves)
-    move_the_border(district)
-    reassign_after_boundary_change.enqueue(district.comm_a.code)
+    move_the_border(district)  # the boundary upload enqueues the reassignment job itself
     assert Dwelling.objects.get(pk=stays.pk).area == district.grid_a1
     assert Dwelling.objects.get(pk=moves.pk).area == district.grid_a2
     resident.refresh_from_db()
@@ -38,8 +37,7 @@ def test_job_moves_dwellings_across_the_new_border_with_their_residents(district
 
 def test_report_page_shows_what_moved(district, login):
     moves = make_dwelling(district.grid_a1, (120.607, 31.285), room="2")
-    move_the_border(district)
-    reassign_after_boundary_change.enqueue(district.comm_a.code)
+    move_the_border(district)  # the boundary upload enqueues the reassignment job itself
     run = GridAssignmentRun.objects.get()
     assert run.trigger == "boundary_change" and run.scope_code == district.comm_a.code
     client = login(district.community_a)
@@ -51,8 +49,7 @@ def test_report_page_shows_what_moved(district, login):
 
 def test_report_is_hidden_from_other_areas(district, login):
     make_dwelling(district.grid_a1, (120.607, 31.285), room="2")
-    move_the_border(district)
-    reassign_after_boundary_change.enqueue(district.comm_a.code)
+    move_the_border(district)  # the boundary upload enqueues the reassignment job itself
     run = GridAssignmentRun.objects.get()
     assert login(district.worker_b1).get(f"/places/grid-assignment/{run.pk}/").status_code == 404
 
@@ -62,7 +59,7 @@ def test_grid_worker_sees_only_moves_touching_their_grid(district, login):
     # a dwelling that moves between the B grids (outside worker A1's view)
     other = make_dwelling(district.grid_b1, (120.655, 31.285), room="7")
     reassign_after_boundary_change.enqueue(district.comm_b.code)
-    run = GridAssignmentRun.objects.get()
+    run = GridAssignmentRun.objects.filter(scope_code=district.comm_b.code).get()
     page = login(district.street_b).get(f"/places/grid-assignment/{run.pk}/").content.decode()
     assert other.address in page
     assert login(district.worker_a1).get(f"/places/grid-assignment/{run.pk}/").status_code == 404
