@@ -10,6 +10,7 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("assignments/<int:pk>/revoke/", views.assignment_revoke, name="assignment_revoke"),
     path("area-options/", views.area_options, name="area_options"),
     path("roles/", views.role_list, name="role_list"),

@@ -1,40 +1,40 @@
+"""User and role management pages. Scope: ``accounts.manage`` (missing → 403,
+a user or assignment outside the manager's areas → 404)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicgrid.accounts import services
+from civicgrid.accounts import selectors, services
 from civicgrid.accounts.forms import PasswordResetForm, RoleAssignmentForm, RoleForm, UserCreateForm, UserEditForm
-from civicgrid.accounts.models import Role, RoleAssignment, User
-from civicgrid.areas.models import Area
+from civicgrid.accounts.models import Role, User
 from civicgrid.core.permissions import CAPABILITIES
-from civicgrid.core.scoping import code_q, scope_codes, user_can
+
+PAGE_SIZE = 50
 
 
-def _require_manager(request: HttpRequest) -> list[str]:
-    codes = scope_codes(request.user, "accounts.manage")
-    if not codes:
+def _require_manager(request: HttpRequest) -> None:
+    if not selectors.manage_codes(request.user):
         raise PermissionDenied
-    return codes
 
 
-def _manageable_users(codes: list[str]):  # type: ignore[no-untyped-def]
-    in_scope = User.objects.filter(code_q(codes, "role_assignments__area__code"))
-    if any(len(c) == 6 for c in codes):  # district managers also see users with no role at all
-        in_scope = User.objects.filter(Q(pk__in=in_scope.values("pk")) | Q(role_assignments__isnull=True))
-    return User.objects.filter(pk__in=in_scope.values("pk"))
+def _require_district_manager(request: HttpRequest) -> None:
+    _require_manager(request)
+    if not selectors.is_district_manager(request.user):
+        raise PermissionDenied
 
 
 def _visible_user_or_404(request: HttpRequest, pk: int) -> User:
-    codes = _require_manager(request)
-    user = _manageable_users(codes).filter(pk=pk).first()
+    _require_manager(request)
+    user = selectors.manageable_users(request.user).filter(pk=pk).first()
     if user is None:
         raise Http404(_("No such user in the areas you manage."))
     return user
@@ -42,31 +42,16 @@ def _visible_user_or_404(request: HttpRequest, pk: int) -> User:
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    codes = _require_manager(request)
-    users = _manageable_users(codes).prefetch_related(
-        Prefetch(
-            "role_assignments", queryset=RoleAssignment.objects.select_related("role", "area").order_by("area__code")
-        )
-    )
-    q = request.GET.get("q", "").strip()
-    if q:
-        users = users.filter(Q(full_name__icontains=q) | Q(username__icontains=q))
-    role = request.GET.get("role", "")
-    if role:
-        users = users.filter(role_assignments__role__code=role)
-    area = request.GET.get("area", "").strip()
-    if area:
-        users = users.filter(role_assignments__area__code__startswith=area)
-    status = request.GET.get("status", "active")
-    if status in ("active", "inactive"):
-        users = users.filter(is_active=status == "active")
-    page = Paginator(users.distinct().order_by("username"), 50).get_page(request.GET.get("page"))
+    _require_manager(request)
+    users = selectors.user_list(manager=request.user, filters=request.GET)
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "roles": Role.objects.all(),
         "filters": request.GET,
+        "status": request.GET.get("status") or "active",
+        "can_edit_roles": selectors.is_district_manager(request.user),
         "nav_active": "users",
-        "status": status,
     }
     template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"
     return render(request, template, context)
@@ -77,18 +62,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     form = UserCreateForm(request.POST or None, manager=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            user = services.user_create(
-                by=request.user,
-                username=data["username"],
-                full_name=data["full_name"],
-                password=data["password"],
-                role=data["role"],
-                area=data["area"],
-                title=data["title"],
-                work_phone=data["work_phone"],
-            )
+            user = services.user_create(by=request.user, **form.cleaned_data)
         except ValidationError as err:
             form.add_error(None, err)
         else:
@@ -99,39 +74,47 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One account: its roles in areas, its details, its password. Each form posts
+    a hidden ``form`` name so one page carries the three actions."""
     user = _visible_user_or_404(request, pk)
+    posted = request.POST.get("form") if request.method == "POST" else None
     edit_form = UserEditForm(
-        request.POST if request.POST.get("form") == "edit" else None,
-        initial={
-            "full_name": user.full_name,
-            "title": user.title,
-            "work_phone": user.work_phone,
-            "is_active": user.is_active,
-        },
+        request.POST if posted == "edit" else None,
+        initial={"full_name": user.full_name, "title": user.title, "work_phone": user.work_phone},
     )
-    role_form = RoleAssignmentForm(request.POST if request.POST.get("form") == "role" else None, manager=request.user)
-    password_form = PasswordResetForm(request.POST if request.POST.get("form") == "password" else None)
-    if request.method == "POST":
+    role_form = RoleAssignmentForm(request.POST if posted == "role" else None, manager=request.user)
+    password_form = PasswordResetForm(request.POST if posted == "password" else None)
+    forms = {"edit": edit_form, "role": role_form, "password": password_form}
+    if posted in forms and forms[posted].is_valid():
+        data = forms[posted].cleaned_data
         try:
-            if request.POST.get("form") == "edit" and edit_form.is_valid():
-                services.user_update(by=request.user, user=user, **edit_form.cleaned_data)
+            if posted == "edit":
+                services.user_update(by=request.user, user=user, **data)
                 messages.success(request, _("Saved."))
-                return redirect("accounts:user_detail", pk=user.pk)
-            if request.POST.get("form") == "role" and role_form.is_valid():
-                services.role_assign(by=request.user, user=user, **role_form.cleaned_data)
+            elif posted == "role":
+                services.role_assign(by=request.user, user=user, **data)
                 messages.success(request, _("Role added."))
-                return redirect("accounts:user_detail", pk=user.pk)
-            if request.POST.get("form") == "password" and password_form.is_valid():
-                services.user_set_password(by=request.user, user=user, password=password_form.cleaned_data["password"])
+            else:
+                services.user_set_password(by=request.user, user=user, password=data["password"])
+                if user.pk == request.user.pk:  # keep the manager's own session after resetting their password
+                    update_session_auth_hash(request, user)
                 messages.success(request, _("Password reset."))
-                return redirect("accounts:user_detail", pk=user.pk)
         except ValidationError as err:
-            target = {"edit": edit_form, "role": role_form, "password": password_form}[request.POST["form"]]
-            target.add_error(None, err)
-    assignments = user.role_assignments.select_related("role", "area").order_by("area__code")
+            forms[posted].add_error(None, err)
+        else:
+            return redirect("accounts:user_detail", pk=user.pk)
+    assignments, elsewhere = selectors.user_assignments(manager=request.user, user=user)
+    try:
+        services.check_can_change_account(by=request.user, user=user)
+        account_locked_reason = ""
+    except ValidationError as err:
+        account_locked_reason = " ".join(err.messages)
     context = {
         "subject": user,
-        "assignments": [(a, user_can(request.user, "accounts.manage", a.area)) for a in assignments],
+        "assignments": assignments,
+        "elsewhere": elsewhere,
+        "account_locked_reason": account_locked_reason,
+        "is_self": user.pk == request.user.pk,
         "edit_form": edit_form,
         "role_form": role_form,
         "password_form": password_form,
@@ -142,37 +125,39 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def assignment_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
-    assignment = get_object_or_404(RoleAssignment.objects.select_related("user", "role", "area"), pk=pk)
-    if not user_can(request.user, "accounts.manage", assignment.area):
-        raise Http404
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _visible_user_or_404(request, pk)
+    active = request.POST.get("active") == "1"
     try:
-        services.role_revoke(by=request.user, assignment=assignment)
-        messages.success(request, _("Role removed."))
+        services.user_set_active(by=request.user, user=user, active=active)
     except ValidationError as err:
         messages.error(request, " ".join(err.messages))
+    else:
+        messages.success(request, _("Account reactivated.") if active else _("Account deactivated."))
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@require_POST
+@login_required
+def assignment_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    assignment = get_object_or_404(selectors.assignments_in_scope(request.user).select_related("user"), pk=pk)
+    try:
+        services.role_revoke(by=request.user, assignment=assignment)
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+    else:
+        messages.success(request, _("Role removed."))
     return redirect("accounts:user_detail", pk=assignment.user_id)
 
 
 @login_required
 def area_options(request: HttpRequest) -> HttpResponse:
     """Autocomplete for area pickers: only areas inside the manager's scope."""
-    codes = _require_manager(request)
-    q = request.GET.get("area", "").strip() or request.GET.get("q", "").strip()
-    areas = Area.objects.none()
-    if q:
-        areas = (
-            Area.objects.filter(code_q(codes, "code"))
-            .filter(Q(name__icontains=q) | Q(code__startswith=q))
-            .order_by("code")[:20]
-        )
+    _require_manager(request)
+    term = request.GET.get("area", "") or request.GET.get("q", "")
+    areas = selectors.areas_for_picker(manager=request.user, term=term)
     return render(request, "accounts/_area_options.html", {"areas": areas})
-
-
-def _require_district_manager(request: HttpRequest) -> None:
-    if not any(len(c) == 6 for c in _require_manager(request)):
-        raise PermissionDenied
 
 
 @login_required

@@ -28,6 +28,8 @@ from civicgrid.accounts.models import Role, RoleAssignment, User
 from civicgrid.areas.geometry import bbox_fields, refresh_map_features, to_shape
 from civicgrid.areas.models import Area, AreaLevel
 from civicgrid.core import audit
+from civicgrid.demo.case_history import generate_case_history
+from civicgrid.demo.registry import delete_registry_and_cases, generate_registry
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - the published password of the synthetic demo accounts
 DISTRICT_CODE = "320508"  # GB/T 2260: 江苏省苏州市姑苏区
@@ -57,6 +59,10 @@ SCALES: dict[str, Scale] = {
     "default": Scale(5, 6, (10,)),  # 300 grids
     "district": Scale(12, 20, (14, 15, 16, 18, 20)),  # about 4,000 grids, for benchmarks
 }
+
+# Registry and case history density per scale (the benchmarks bring their own millions).
+PERSONS_PER_GRID = {"small": 20, "default": 100, "district": 25}
+CASES_PER_GRID = {"small": 6, "default": 25, "district": 6}
 
 SUBDISTRICT_NAMES = [
     "平江", "沧浪", "金阊", "双塔", "虎丘", "吴门桥", "葑门", "娄门", "城北", "白洋湾",
@@ -233,6 +239,7 @@ def delete_demo_district() -> None:
     """
     try:
         with transaction.atomic():
+            delete_registry_and_cases(DISTRICT_CODE)
             RoleAssignment.objects.filter(area__code__startswith=DISTRICT_CODE).delete()
             usernames = User.objects.filter(username__startswith=GENERATED_PREFIX) | User.objects.filter(
                 username__in=DEMO_USERNAMES
@@ -308,6 +315,12 @@ def generate_demo_district(*, seed: int = 2026, scale: str = "default") -> Gener
     _save(grids)
 
     users, assignments = _generate_staff(seed, district, subdistricts, communities, grids)
+    visitors = {
+        a.area_id: a.user
+        for a in RoleAssignment.objects.filter(role__code="grid_worker", area__in=grids).select_related("user")
+    }
+    registry = generate_registry(seed=seed, grids=grids, persons_per_grid=PERSONS_PER_GRID[scale], visitors=visitors)
+    case_count = generate_case_history(seed=seed, grids=grids, cases_per_grid=CASES_PER_GRID[scale])
     refresh_map_features(
         Area.objects.filter(code__startswith=DISTRICT_CODE).only("id", "code", "name", "level", "boundary")
     )
@@ -325,6 +338,11 @@ def generate_demo_district(*, seed: int = 2026, scale: str = "default") -> Gener
             "grids": len(grids),
             "users": users,
             "role_assignments": assignments,
+            "persons": registry.persons,
+            "households": registry.households,
+            "dwellings": registry.dwellings,
+            "organizations": registry.organizations,
+            "cases": case_count,
         },
     )
     return GeneratedDistrict(district, subdistricts, communities, grids, users, assignments)
