@@ -15,3 +15,4 @@ import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="civicgrid-test-media-")
 STORAGES = {**STORAGES, "default": {**STORAGES["default"], "OPTIONS": {"location": MEDIA_ROOT}}}  # noqa: F405
+STATIC_ROOT = tempfile.mkdtemp(prefix="civicgrid-test-static-")  # whitenoise warns when it is missing
