@@ -6,6 +6,8 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicgrid.cases import kpis, selectors, services
+from civicgrid.cases import hotline, kpis, selectors, services
 from civicgrid.cases.forms import CaseReportForm, PublicReportForm, RatingForm, SuperviseForm, TransitionForm
 from civicgrid.cases.models import Case, CaseCategory, CaseSource
 from civicgrid.cases.workflow import CASES, OPEN_STATES, S
+from civicgrid.core import excel
 from civicgrid.core.scoping import user_can
 from civicgrid.core.workflow import WorkflowError, available, history
 
@@ -282,4 +285,37 @@ def case_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
         raise Http404
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@login_required
+def hotline_import(request: HttpRequest) -> HttpResponse:
+    """Upload a 12345 export; every row is checked, all are imported or none."""
+    if not user_can(request.user, "cases.accept"):
+        raise PermissionDenied
+    context: dict = {"nav_active": "cases"}  # type: ignore[type-arg]
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError(_("Choose the 12345 export file."))
+            excel.check_upload(upload.name, upload.size)
+        except (ValidationError, excel.LedgerError) as err:
+            context["problems"] = getattr(err, "messages", [str(err)])
+        else:
+            result = hotline.import_hotline(source=upload, by=request.user)
+            context["result"] = result
+            if result.error_workbook:
+                name = f"hotline-errors/{secrets.token_urlsafe(12)}.xlsx"
+                default_storage.save(name, ContentFile(result.error_workbook))
+                request.session["hotline_error_file"] = name
+    return render(request, "cases/hotline_import.html", context)
+
+
+@login_required
+def hotline_errors(request: HttpRequest) -> HttpResponse:
+    name = request.session.get("hotline_error_file")
+    if not name or not default_storage.exists(name):
+        raise Http404
+    response = FileResponse(default_storage.open(name, "rb"), as_attachment=True, filename="12345导入错误行.xlsx")
     return response
