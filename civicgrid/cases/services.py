@@ -24,6 +24,8 @@ from civicgrid.core.scoping import user_can
 from civicgrid.core.workflow import WorkflowError, fire, start_clock
 
 PHONE_CONTEXT = "case.reporter_phone"
+# Reports from the public are verified on site by the grid worker before 立案.
+PUBLIC_SOURCES = (CaseSource.RESIDENT, CaseSource.HOTLINE)
 LON_RANGE, LAT_RANGE = (73.0, 136.0), (3.0, 54.0)
 
 
@@ -93,12 +95,12 @@ def report_case(
         address=address,
         reporter=by if getattr(by, "is_authenticated", False) else None,
         reporter_name=reporter_name or (by.get_full_name() if getattr(by, "is_authenticated", False) else ""),
-        state=S.REPORTED,
+        state=S.VERIFYING if source in PUBLIC_SOURCES else S.REPORTED,
         **phone_fields,
     )
     now = timezone.now()
     case.state_entered_at = now
-    case.state_due_at = start_clock(CASES, case, S.REPORTED, now)
+    case.state_due_at = start_clock(CASES, case, case.state, now)
     case.save()
     audit.record(
         action="create",
@@ -109,6 +111,19 @@ def report_case(
         changes={"title": [None, case.title], "category": [None, category.code], "source": [None, source]},
         actor=by,
     )
+    if case.state == S.VERIFYING:  # 核实: the grid worker checks a public report on site before 立案
+        from civicgrid.core.notifications import notify
+        from civicgrid.core.scoping import holders_of
+
+        due = timezone.localtime(case.state_due_at).strftime("%m-%d %H:%M") if case.state_due_at else "—"
+        notify(
+            template="case_verify",
+            users=holders_of("cases.verify", area),
+            key=f"case:{case.pk}:verify",
+            context={"code": case.tracking_code, "title": case.title, "due": due, "reason": ""},
+            link=f"/cases/{case.pk}/",
+            area_code=area.code,
+        )
     return case
 
 
@@ -196,8 +211,12 @@ def _notify_after(case: Case, name: str, log: TransitionLog, data: dict[str, Any
 
     due = timezone.localtime(case.state_due_at).strftime("%m-%d %H:%M") if case.state_due_at else "—"
     context = {"code": case.tracking_code, "title": case.title, "due": due, "reason": log.comment}
-    common = {"context": context, "key": f"case:{case.pk}:{log.pk}", "link": f"/cases/{case.pk}/",
-              "area_code": case.area.code}  # fmt: skip
+    common = {
+        "context": context,
+        "key": f"case:{case.pk}:{log.pk}",
+        "link": f"/cases/{case.pk}/",
+        "area_code": case.area.code,
+    }
     if name == "dispatch":
         users = [case.handler_user] if case.handler_user_id else []
         if case.handler_area_id:
@@ -227,11 +246,18 @@ def rate_case(*, tracking_code: str, rating: str, comment: str = "") -> Case:
         raise ValidationError(_("Choose satisfied, basically satisfied or dissatisfied."))
     Case.objects.filter(pk=case.pk).update(rating=rating, rating_comment=comment[:500])
     case.rating, case.rating_comment = rating, comment[:500]
-    audit.record(action="update", object_type="case", object_id=case.pk, object_repr=str(case),
-                 area_code=case.area.code, changes={"rating": [None, rating]})  # fmt: skip
+    audit.record(
+        action="update",
+        object_type="case",
+        object_id=case.pk,
+        object_repr=str(case),
+        area_code=case.area.code,
+        changes={"rating": [None, rating]},
+    )
     if rating == Rating.DISSATISFIED:
-        transition(case=case, name="reopen", by=None, comment=comment or _("The reporter is not satisfied."),
-                   _resident=True)  # fmt: skip
+        transition(
+            case=case, name="reopen", by=None, comment=comment or _("The reporter is not satisfied."), _resident=True
+        )
     return case
 
 
@@ -287,14 +313,26 @@ def escalate_overdue_cases(now: Any = None) -> int:
             )
             if not changed:
                 continue  # someone acted on it meanwhile
-            audit.record(action="update", object_type="case", object_id=case.pk, object_repr=str(case),
-                         area_code=case.area.code, reason="overdue",
-                         changes={"escalation_level": [case.escalation_level, case.escalation_level + 1],
-                                  "escalated_to": [None, target.code]})  # fmt: skip
-            notify(template="case_overdue", users=holders_of("cases.dispatch", target),
-                   context={"code": case.tracking_code, "title": case.title, "area": target.name},
-                   key=f"case:{case.pk}:escalate:{case.escalation_level + 1}:{case.state_entered_at:%s}",
-                   link=f"/cases/{case.pk}/", area_code=case.area.code)  # fmt: skip
+            audit.record(
+                action="update",
+                object_type="case",
+                object_id=case.pk,
+                object_repr=str(case),
+                area_code=case.area.code,
+                reason="overdue",
+                changes={
+                    "escalation_level": [case.escalation_level, case.escalation_level + 1],
+                    "escalated_to": [None, target.code],
+                },
+            )
+            notify(
+                template="case_overdue",
+                users=holders_of("cases.dispatch", target),
+                context={"code": case.tracking_code, "title": case.title, "area": target.name},
+                key=f"case:{case.pk}:escalate:{case.escalation_level + 1}:{case.state_entered_at:%s}",
+                link=f"/cases/{case.pk}/",
+                area_code=case.area.code,
+            )
         moved += 1
     return moved
 
@@ -313,17 +351,31 @@ def supervise_case(*, case: Case, by: Any, deadline: Any, comment: str = "") -> 
         raise ValidationError(_("The supervision deadline must be in the future."))
     Case.objects.filter(pk=case.pk).update(supervised=True, supervision_deadline=deadline)
     case.supervised, case.supervision_deadline = True, deadline
-    audit.record(action="update", object_type="case", object_id=case.pk, object_repr=str(case),
-                 area_code=case.area.code, reason=comment, actor=by,
-                 changes={"supervised": [False, True], "supervision_deadline": [None, deadline]})  # fmt: skip
+    audit.record(
+        action="update",
+        object_type="case",
+        object_id=case.pk,
+        object_repr=str(case),
+        area_code=case.area.code,
+        reason=comment,
+        actor=by,
+        changes={"supervised": [False, True], "supervision_deadline": [None, deadline]},
+    )
     users = [case.handler_user] if case.handler_user_id else []
     if case.handler_area_id:
         users += holders_of("cases.handle", case.handler_area)
-    notify(template="case_supervised", users=users,
-           context={"code": case.tracking_code, "title": case.title,
-                    "due": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
-           key=f"case:{case.pk}:supervise:{deadline:%s}", link=f"/cases/{case.pk}/",
-           area_code=case.area.code)  # fmt: skip
+    notify(
+        template="case_supervised",
+        users=users,
+        context={
+            "code": case.tracking_code,
+            "title": case.title,
+            "due": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"),
+        },
+        key=f"case:{case.pk}:supervise:{deadline:%s}",
+        link=f"/cases/{case.pk}/",
+        area_code=case.area.code,
+    )
     return case
 
 
@@ -333,8 +385,13 @@ def attach_photos(*, case: Case, photos: list[tuple[Any, int, int]], stage: str,
 
     saved = []
     for content, width, height in photos:
-        photo = CasePhoto(case=case, stage=stage, width=width, height=height,
-                          uploaded_by=by if getattr(by, "is_authenticated", False) else None)  # fmt: skip
+        photo = CasePhoto(
+            case=case,
+            stage=stage,
+            width=width,
+            height=height,
+            uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        )
         photo.image.save(f"{case.tracking_code}-{stage}.jpg", content, save=False)
         photo.save()
         saved.append(photo)

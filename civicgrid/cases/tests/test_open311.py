@@ -69,6 +69,6 @@ def test_status_updates_extension_lists_transitions(endpoint, api_key, district)
         "service_request_id"
     ]
     case = Case.objects.get(tracking_code=request_id)
-    transition(case=case, name="self_handle", by=district.worker_a1, comment="已清理")
+    transition(case=case, name="verify_invalid", by=district.worker_a1, comment="现场未发现")
     updates = requests.get(f"{endpoint}/servicerequestupdates.json", timeout=10).json()
     assert updates[-1]["service_request_id"] == request_id and updates[-1]["status"] == "closed"

@@ -111,11 +111,13 @@ def test_dispatch_tells_the_handlers_and_closing_tells_the_reporter(district, ga
     OutboxSmsBackend.outbox.clear()
     case = report_case(category=garbage, title="垃圾", source=CaseSource.RESIDENT, lon=120.605, lat=31.285,
                        reporter_phone="13812345678")  # fmt: skip
-    transition(case=case, name="accept", by=district.community_a)
+    assert case.state == "verifying"  # a resident's report is checked on site first (核实)
+    assert Message.objects.filter(recipient=district.worker_a1, template="case_verify").exists()
+    transition(case=case, name="verify_ok", by=district.worker_a1)
     transition(case=case, name="dispatch", by=district.community_a)
     assert Message.objects.filter(recipient=district.community_a, template="case_dispatched").exists()
     transition(case=case, name="handle", by=district.community_a, comment="已清运")
-    assert Message.objects.filter(recipient=district.worker_a1, template="case_verify").exists()
+    assert Message.objects.filter(recipient=district.worker_a1, template="case_verify").count() == 2
     transition(case=case, name="close", by=district.worker_a1)
     sms = Message.objects.get(template="case_closed", channel="sms")
     assert sms.phone_masked == "138****5678"
