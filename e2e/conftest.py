@@ -1,7 +1,8 @@
-"""Browser tests: Playwright driving Debian's chromium against the live server.
+"""Browser tests: Playwright (sync API) driving Debian's chromium against the
+pytest-django live server, with the small demo district loaded.
 
-Never `playwright install`: tools cannot download browsers here; the test
-command installs Debian's chromium (and CJK fonts) with apt.
+Never `playwright install`: tools cannot download browsers here; scripts/test
+installs Debian's chromium and the CJK fonts with apt.
 """
 
 from __future__ import annotations
@@ -12,24 +13,23 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-CHROMIUM = os.environ.get("CIVICGRID_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-PASSWORD = "Demo@2026"
+from e2e.helpers import PHONE_WIDTH
 
-pytestmark = pytest.mark.e2e
+CHROMIUM = os.environ.get("CIVICGRID_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "Demo@2026"
 
 
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
+    here = Path(__file__).resolve().parent
     for item in items:
-        if "/e2e/" in str(item.fspath):
+        if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: scripts/test installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing: scripts/test installs Debian's chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -51,13 +51,19 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db, django_db_serialized_rollback):
-    """The small demo district in the live server's database."""
+def demo(seeded_transactional_db):
+    """The small demo district, committed so the live server sees it.
+
+    The live server needs a transactional database, flushed after each test
+    along with the rows the data migrations seeded (roles…):
+    ``seeded_transactional_db`` (civicgrid/testing/fixtures.py) replays them.
+    """
     call_command("generate_demo", scale="small", seed=7, verbosity=0)
 
 
 def _page(browser, **options):  # type: ignore[no-untyped-def]
     context = browser.new_context(locale="zh-CN", **options)
+    context.set_default_timeout(20_000)  # generous: CI machines are busy
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
@@ -75,7 +81,11 @@ def desktop(browser):
 @pytest.fixture
 def phone(browser):
     context, page = _page(
-        browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+        browser,
+        viewport={"width": PHONE_WIDTH, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
     )
     yield page
     context.close()
@@ -83,20 +93,25 @@ def phone(browser):
 
 @pytest.fixture
 def log_in(live_server):
+    """Log in through the real login form; returns the page on whatever it lands on."""
+
     def _log_in(page, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 
     return _log_in
 
 
-def screenshot(page, name: str, docs: bool = False) -> None:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name))
-    if docs:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / name))
+@pytest.fixture
+def open_page(live_server):
+    def _open(page, path: str):  # type: ignore[no-untyped-def]
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return _open
