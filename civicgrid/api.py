@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from civicgrid.accounts.api_auth import api_auth
 from civicgrid.areas.api import router as areas_router
+from civicgrid.cases.api import router as cases_router
 from civicgrid.core import api_messages
 from civicgrid.people.api import router as people_router
 from civicgrid.places.api import router as places_router
@@ -37,3 +38,4 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 api.add_router("/areas", areas_router)
 api.add_router("/people", people_router)
 api.add_router("/places", places_router)
+api.add_router("/cases", cases_router)
