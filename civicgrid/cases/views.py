@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 
 from django.contrib import messages
@@ -113,6 +114,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": TransitionForm(initial={"version": case.version, "key": secrets.token_urlsafe(16)}),
         "similar": services.similar_open_cases(case) if case.state in OPEN_STATES else [],
         "supervise_form": SuperviseForm() if user_can(request.user, "cases.supervise", case.area) else None,
+        "boundary_json": json.dumps(case.area.boundary) if case.area.boundary else "",
         "nav_active": "cases",
     }
     return render(request, "cases/detail.html", context)
