@@ -62,9 +62,10 @@ class _LocationMixin(forms.Form):
 
 class CaseReportForm(_LocationMixin):
     category = CategoryChoiceField(
-        label=_("Category"), queryset=CaseCategory.objects.filter(parent__isnull=False, is_active=True),
+        label=_("Category"),
+        queryset=CaseCategory.objects.filter(parent__isnull=False, is_active=True),
         empty_label=_("— choose —"),
-    )  # fmt: skip
+    )
     title = forms.CharField(label=_("What is the problem"), max_length=100)
     description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     photos = PhotosField()
@@ -82,9 +83,10 @@ class CaseReportForm(_LocationMixin):
 
 class PublicReportForm(_LocationMixin):
     category = CategoryChoiceField(
-        label=_("Category"), queryset=CaseCategory.objects.filter(parent__isnull=False, is_active=True, is_public=True),
+        label=_("Category"),
+        queryset=CaseCategory.objects.filter(parent__isnull=False, is_active=True, is_public=True),
         empty_label=_("— choose —"),
-    )  # fmt: skip
+    )
     title = forms.CharField(label=_("What is the problem"), max_length=100)
     description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
@@ -112,3 +114,39 @@ class SuperviseForm(forms.Form):
         label=_("Supervision deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     comment = forms.CharField(label=_("Instructions"), required=False, max_length=500)
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = CaseCategory
+        fields = [
+            "name",
+            "code",
+            "is_public",
+            "is_active",
+            "accept_criteria",
+            "close_criteria",
+            "handler_level",
+            "department",
+            "accept_hours",
+            "accept_unit",
+            "handle_amount",
+            "handle_unit",
+            "verify_hours",
+            "verify_unit",
+            "sort_order",
+        ]
+        labels = {
+            "accept_unit": _("time unit"),
+            "handle_unit": _("time unit"),
+            "verify_unit": _("time unit"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for field in ("accept_hours", "handle_amount", "verify_hours"):
+            if data.get(field) is not None and data[field] <= 0:
+                self.add_error(field, _("A time limit must be more than zero."))
+        if data.get("handler_level") == "department" and not (data.get("department") or "").strip():
+            self.add_error("department", _("Name the responsible department."))
+        return data

@@ -12,16 +12,23 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicgrid.cases import hotline, kpis, selectors, services
-from civicgrid.cases.forms import CaseReportForm, PublicReportForm, RatingForm, SuperviseForm, TransitionForm
+from civicgrid.cases.forms import (
+    CaseReportForm,
+    CategoryForm,
+    PublicReportForm,
+    RatingForm,
+    SuperviseForm,
+    TransitionForm,
+)
 from civicgrid.cases.models import Case, CaseCategory, CaseSource
 from civicgrid.cases.workflow import CASES, OPEN_STATES, S
-from civicgrid.core import excel
+from civicgrid.core import audit, excel
 from civicgrid.core.scoping import user_can
 from civicgrid.core.workflow import WorkflowError, available, history
 
@@ -48,6 +55,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "categories": CaseCategory.objects.filter(parent__isnull=True, is_active=True),
         "filters": request.GET,
         "can_report": user_can(request.user, "cases.report"),
+        "can_configure": user_can(request.user, "cases.configure"),
         "nav_active": "cases",
     }
     return render(request, "cases/inbox.html", context)
@@ -203,8 +211,13 @@ def public_track(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Thank you for your rating."))
         return redirect("cases:public_track", code=case.tracking_code)
     steps = [(log.at, CASES.state_label(log.to_state)) for log in history(case)]
-    context = {"case": case, "state_label": CASES.state_label(case.state), "steps": steps, "form": form,
-               "can_rate": case.state == S.CLOSED and not case.rating}  # fmt: skip
+    context = {
+        "case": case,
+        "state_label": CASES.state_label(case.state),
+        "steps": steps,
+        "form": form,
+        "can_rate": case.state == S.CLOSED and not case.rating,
+    }
     return render(request, "cases/public_track.html", context)
 
 
@@ -265,16 +278,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         },
     }
     total = kpis.KpiRow(
-        key="", label=_("Total"), due=sum(r.due for r in rows), closed=sum(r.closed for r in rows),
-        handled=sum(r.handled for r in rows), handled_on_time=sum(r.handled_on_time for r in rows),
-        closed_on_time=sum(r.closed_on_time for r in rows), reworked=sum(r.reworked for r in rows),
-        rated=sum(r.rated for r in rows), satisfied=sum(r.satisfied for r in rows), avg_hours=None,
+        key="",
+        label=_("Total"),
+        due=sum(r.due for r in rows),
+        closed=sum(r.closed for r in rows),
+        handled=sum(r.handled for r in rows),
+        handled_on_time=sum(r.handled_on_time for r in rows),
+        closed_on_time=sum(r.closed_on_time for r in rows),
+        reworked=sum(r.reworked for r in rows),
+        rated=sum(r.rated for r in rows),
+        satisfied=sum(r.satisfied for r in rows),
+        avg_hours=None,
         overdue=sum(r.overdue for r in rows),
-    )  # fmt: skip
-    context = {"rows": rows, "total": total, "chart": chart, "group": group, "start": start, "end": end,
-               "groups": [("subdistrict", _("Subdistrict")), ("community", _("Community")), ("grid", _("Grid")),
-                          ("category", _("Category")), ("month", _("Month"))],
-               "nav_active": "case_dashboard"}  # fmt: skip
+    )
+    context = {
+        "rows": rows,
+        "total": total,
+        "chart": chart,
+        "group": group,
+        "start": start,
+        "end": end,
+        "groups": [
+            ("subdistrict", _("Subdistrict")),
+            ("community", _("Community")),
+            ("grid", _("Grid")),
+            ("category", _("Category")),
+            ("month", _("Month")),
+        ],
+        "nav_active": "case_dashboard",
+    }
     return render(request, "cases/dashboard.html", context)
 
 
@@ -321,3 +353,46 @@ def hotline_errors(request: HttpRequest) -> HttpResponse:
         raise Http404
     response = FileResponse(default_storage.open(name, "rb"), as_attachment=True, filename="12345导入错误行.xlsx")
     return response
+
+
+def _require_configure(request: HttpRequest) -> None:
+    if not user_can(request.user, "cases.configure"):
+        raise PermissionDenied
+
+
+@login_required
+def category_list(request: HttpRequest) -> HttpResponse:
+    _require_configure(request)
+    tops = CaseCategory.objects.filter(parent__isnull=True).prefetch_related("children")
+    return render(request, "cases/category_list.html", {"tops": tops, "nav_active": "cases"})
+
+
+@login_required
+def category_edit(request: HttpRequest, pk: int | None = None, parent_pk: int | None = None) -> HttpResponse:
+    """Edit one category's 立结案标准, or create one (a first-level one, or below ``parent_pk``)."""
+    _require_configure(request)
+    category = (
+        get_object_or_404(CaseCategory, pk=pk)
+        if pk
+        else CaseCategory(
+            parent=get_object_or_404(CaseCategory, pk=parent_pk, parent__isnull=True) if parent_pk else None
+        )
+    )
+    before = {f: str(getattr(category, f)) for f in CategoryForm.Meta.fields} if pk else {}
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            after = {f: str(getattr(saved, f)) for f in CategoryForm.Meta.fields}
+            audit.record(
+                action="update" if pk else "create",
+                object_type="case_category",
+                object_id=saved.pk,
+                object_repr=str(saved),
+                area_code="",
+                actor=request.user,
+                changes=audit.diff(before, after),
+            )
+        messages.success(request, _("Saved."))
+        return redirect("cases:category_list")
+    return render(request, "cases/category_edit.html", {"form": form, "category": category, "nav_active": "cases"})

@@ -30,6 +30,7 @@ CAPABILITIES: dict[str, object] = {
     "cases.verify": _("Verify reports and check handled cases on site"),
     "cases.approve": _("Approve suspensions and extensions"),
     "cases.supervise": _("Put cases under supervision (督办)"),
+    "cases.configure": _("Configure case categories and their time limits"),
 }
 
 
