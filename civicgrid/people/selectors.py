@@ -52,6 +52,8 @@ FULL_ID_RE = re.compile(r"^\d{17}[\dX]$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 TAIL_RE = re.compile(r"^\d{3,5}[\dX]$")  # last 4–6 characters of an ID number
 LETTERS_RE = re.compile(r"^[a-zA-Z]+$")
+# Characters that make a Chinese fragment an address rather than a name.
+ADDRESS_CHARS = set("路街巷弄号幢栋楼室单元区村苑园里坊府城湾桥小")
 
 
 # --- dates and ages ------------------------------------------------------------------------
@@ -179,8 +181,12 @@ def token_q(token: str) -> Q:
         low = text.lower()
         return Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
     if CJK_RE.search(raw):
-        name = raw.replace(" ", "")
-        return Q(name__contains=name) | Q(dwelling__address__icontains=name)
+        fragment = raw.replace(" ", "")
+        # One condition at a time: an OR across the dwelling join stops PostgreSQL from
+        # walking the name index (4 s at a million persons); a name is short and has no 路/号/幢….
+        if len(fragment) <= 4 and not (set(fragment) & ADDRESS_CHARS):
+            return Q(name__contains=fragment)
+        return Q(dwelling__address__icontains=fragment)
     return Q(dwelling__address__icontains=raw)
 
 
