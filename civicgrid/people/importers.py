@@ -904,7 +904,25 @@ def run_person_import(job: ImportJob) -> ImportJob:
     job.phase = "writing"
     counts = write_person_import(plan, job, by)
     job.review = [_review_entry(p, ctx) for p in plan.of("review")]
+    if len(rows) >= ANALYZE_AFTER_ROWS:
+        refresh_planner_statistics()
     return _finish(job, ImportStatus.DONE, counts={"rows": len(rows), "errors": 0, **counts})
+
+
+ANALYZE_AFTER_ROWS = 20_000
+
+
+def refresh_planner_statistics() -> None:
+    """After a bulk load, PostgreSQL's planner still believes the tables are small until
+    autovacuum catches up, and picks plans that scan every person (seconds instead of
+    milliseconds). Refresh the statistics of the tables the import wrote."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in ("people_person", "people_household", "people_persontag", "places_dwelling"):
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _finish(job: ImportJob, status: str, *, counts: dict[str, int] | None = None, message: str = "") -> ImportJob:
