@@ -10,6 +10,22 @@
     var map = L.map(el).setView([31.31, 120.62], 13);
     el.classList.add("map-plain");
     var marker = null;
+    // Staff see their own grids, so a tap lands where they mean even without map tiles.
+    if (el.dataset.featuresUrl) {
+      fetch(el.dataset.featuresUrl, { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          if (!data.features || !data.features.length) { return; }
+          var grids = L.geoJSON(data, {
+            style: { color: "#1f6feb", weight: 1, fillOpacity: 0.06 },
+            onEachFeature: function (f, layer) {
+              layer.bindTooltip(f.properties.name);
+              layer.on("click", function (e) { place(e.latlng); });
+            },
+          }).addTo(map);
+          if (!marker) { map.fitBounds(grids.getBounds(), { padding: [8, 8] }); }
+        });
+    }
     function place(latlng, text) {
       // A circle marker is SVG: no icon image whose hashed static name Leaflet would have to guess.
       if (marker) { marker.setLatLng(latlng); } else {
