@@ -128,12 +128,22 @@ def map_features(request: HttpRequest) -> HttpResponse:
 
 
 def grid_card_counts(area: Area) -> list[tuple[str, int]]:
-    """Headline counts on the card, as (label, number).
+    """Headline counts on the card, as (label, number): residents, dwellings, open cases.
 
-    Empty for now: the registry, case and patrol modules add theirs here
-    (people, dwellings, open cases…) as they arrive.
+    Read through the app registry: areas sits below the registry and case apps.
     """
-    return []
+    from django.apps import apps
+
+    person = apps.get_model("people", "Person")
+    dwelling = apps.get_model("places", "Dwelling")
+    case = apps.get_model("cases", "Case")
+    from civicgrid.cases.workflow import OPEN_STATES
+
+    return [
+        (_("Residents"), person.objects.filter(area=area, status="active").count()),
+        (_("Dwellings"), dwelling.objects.filter(area=area, is_active=True).count()),
+        (_("Open cases"), case.objects.filter(area=area, state__in=OPEN_STATES).count()),
+    ]
 
 
 def _detail_url(code: str) -> str:

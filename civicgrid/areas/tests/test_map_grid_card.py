@@ -62,5 +62,21 @@ def test_user_without_role_gets_404(district, login):
 
 def test_card_makes_constant_queries(district, login, django_assert_max_num_queries):
     client = login(district.admin)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):  # + three headline counts
         client.get(card_url(district.grid_a1))
+
+
+def test_card_counts_residents_dwellings_and_open_cases(district, login):
+    from civicgrid.cases.models import CaseCategory, CaseSource
+    from civicgrid.cases.services import report_case
+
+    report_case(
+        category=CaseCategory.objects.get(code="garbage"),
+        title="垃圾",
+        source=CaseSource.GRID_WORKER,
+        by=district.worker_a1,
+        lon=120.605,
+        lat=31.285,
+    )
+    page = login(district.worker_a1).get(card_url(district.grid_a1)).content.decode()
+    assert "未结案件" in page and "<dd>1</dd>" in page
