@@ -75,14 +75,8 @@ def report_case(
         raise ValidationError(_("Please describe the problem in a short title."))
     if external_id and Case.objects.filter(source=source, external_id=external_id).exists():
         raise ValidationError(_("A case with the original number %(id)s already exists.") % {"id": external_id})
-    phone_fields = {}
-    if reporter_phone:
-        phone = pd.parse_mobile(reporter_phone)
-        phone_fields = {
-            "reporter_phone_enc": pd.encrypt(phone, context=PHONE_CONTEXT),
-            "reporter_phone_hash": pd.blind_index(phone, context=PHONE_CONTEXT),
-            "reporter_phone_masked": pd.mask_mobile(phone),
-        }
+    phone = pd.parse_mobile(reporter_phone) if reporter_phone else ""
+    phone_fields = pd.protected_columns("reporter_phone", phone, context=PHONE_CONTEXT, mask=pd.mask_mobile)
     case = Case(
         area=area,
         category=category,

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -103,6 +104,18 @@ def blind_index(value: str, *, context: str) -> str:
     """A keyed hash for equality search; the same value in another context hashes differently."""
     digest = hmac.new(_index_key(), f"{context}\x1f{value}".encode(), hashlib.sha256).hexdigest()
     return digest[:40]
+
+
+def protected_columns(prefix: str, value: str, *, context: str, mask: Any) -> dict[str, str]:
+    """The ``<prefix>_enc``, ``<prefix>_hash`` and ``<prefix>_masked`` columns of a
+    *validated* value (all empty for an empty value): the one way every model stores one."""
+    if not value:
+        return {f"{prefix}_enc": "", f"{prefix}_hash": "", f"{prefix}_masked": ""}
+    return {
+        f"{prefix}_enc": encrypt(value, context=context),
+        f"{prefix}_hash": blind_index(value, context=context),
+        f"{prefix}_masked": mask(value),
+    }
 
 
 # --- normalisation ----------------------------------------------------------------------

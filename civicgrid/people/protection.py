@@ -14,26 +14,14 @@ PHONE_CONTEXT = "person.phone"
 
 def id_number_fields(number: str) -> dict[str, Any]:
     """Columns for a *validated* ID number (see personal_data.parse_id_number)."""
-    if not number:
-        return {"id_number_enc": "", "id_number_hash": "", "id_number_masked": "", "id_number_tail": ""}
-    return {
-        "id_number_enc": pd.encrypt(number, context=ID_CONTEXT),
-        "id_number_hash": pd.blind_index(number, context=ID_CONTEXT),
-        "id_number_masked": pd.mask_id_number(number),
-        "id_number_tail": number[-4:],
-    }
+    columns = pd.protected_columns("id_number", number, context=ID_CONTEXT, mask=pd.mask_id_number)
+    return {**columns, "id_number_tail": number[-4:] if number else ""}
 
 
 def phone_fields(number: str) -> dict[str, Any]:
     """Columns for a *validated* mobile number (see personal_data.parse_mobile)."""
-    if not number:
-        return {"phone_enc": "", "phone_hash": "", "phone_masked": "", "phone_tail": ""}
-    return {
-        "phone_enc": pd.encrypt(number, context=PHONE_CONTEXT),
-        "phone_hash": pd.blind_index(number, context=PHONE_CONTEXT),
-        "phone_masked": pd.mask_mobile(number),
-        "phone_tail": number[-4:],
-    }
+    columns = pd.protected_columns("phone", number, context=PHONE_CONTEXT, mask=pd.mask_mobile)
+    return {**columns, "phone_tail": number[-4:] if number else ""}
 
 
 def name_fields(name: str) -> dict[str, Any]:

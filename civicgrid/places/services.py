@@ -59,16 +59,10 @@ class DuplicateCreditCode(ValidationError):
         self.existing = existing
 
 
-# --- organization contact phone (mirrors people/protection.py) -----------------------------------------
+# --- organization contact phone -----------------------------------------
 def contact_phone_fields(number: str) -> dict[str, str]:
     """Columns for a *validated* mobile number (see personal_data.parse_mobile)."""
-    if not number:
-        return {"contact_phone_enc": "", "contact_phone_hash": "", "contact_phone_masked": ""}
-    return {
-        "contact_phone_enc": pd.encrypt(number, context=CONTACT_PHONE_CONTEXT),
-        "contact_phone_hash": pd.blind_index(number, context=CONTACT_PHONE_CONTEXT),
-        "contact_phone_masked": pd.mask_mobile(number),
-    }
+    return pd.protected_columns("contact_phone", number, context=CONTACT_PHONE_CONTEXT, mask=pd.mask_mobile)
 
 
 def contact_phone_hash(number: str) -> str:
